@@ -1,0 +1,215 @@
+"""One release through the model: records in, xjs_link + model + metadata out.
+
+link_release reads int_person_records from the caller's connection, gives each
+of the seven source tables to Splink as its own input (link_and_dedupe), trains,
+scores, clusters at three thresholds, carries person ids over from the previous
+release and writes the lookup. Splink runs on a private database (backend.py),
+so the caller's warehouse is only read. Nothing here logs row values.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from splink import Linker
+
+from contracts.landing import PERSON_RECORD_TABLES
+from contracts.xjs_link import XJS_LINK_SCHEMA
+from linkage import backend, clustering, predict, training
+from linkage import settings as model
+from linkage.features import MODEL_INPUT_COLUMNS, features_sql
+from linkage.stable_ids import (
+    HIGH_PREFIX,
+    KEY,
+    LOW_PREFIX,
+    StableIdCounts,
+    assign_person_ids,
+    label_ids,
+)
+
+log = logging.getLogger(__name__)
+
+XJS_LINK_FILE, MODEL_FILE, METADATA_FILE = (
+    "xjs_link.parquet",
+    "model.json",
+    "linkage_metadata.json",
+)
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """Counts and paths of one linkage run (no row values)."""
+
+    records: int
+    persons: int
+    persons_high: int
+    persons_low: int
+    links: int  # scored pairs at or above the default threshold
+    comparisons: int  # pairs scored
+    records_by_source: dict[str, int]
+    stable_ids: StableIdCounts
+    thresholds: dict[str, float]
+    training: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    xjs_link_path: Path | None = None
+    model_path: Path | None = None
+    metadata_path: Path | None = None
+
+    def metadata(self) -> dict:
+        """JSON-ready metadata: numbers, thresholds and file names only."""
+        d = asdict(self)
+        d["stable_ids"] = self.stable_ids.as_dict()
+        for k in ("xjs_link_path", "model_path", "metadata_path"):
+            d[k] = Path(d[k]).name if d[k] else None
+        d["model_version"] = model.MODEL_VERSION
+        return d
+
+
+def read_records(con: duckdb.DuckDBPyConnection, records_table: str) -> pa.Table:
+    """The model's columns of records_table, checked: known sources, each key once."""
+    rel = con.sql(f"SELECT * FROM {records_table} LIMIT 0")
+    columns = rel.columns
+    rel.close()
+    missing = [c for c in MODEL_INPUT_COLUMNS if c not in columns]
+    if missing:
+        raise ValueError(f"{records_table} lacks columns: {missing}")
+    cols = ", ".join(f'"{c}"' for c in MODEL_INPUT_COLUMNS)
+    table = con.sql(f"SELECT {cols} FROM {records_table}").to_arrow_table()
+
+    check = duckdb.connect()
+    try:
+        check.register("records", table)
+        bad = check.sql(
+            f"""SELECT
+              count(*) FILTER (WHERE source_table IS NULL OR record_id IS NULL
+                                 OR unique_id IS NULL),
+              count(*) FILTER (WHERE source_table NOT IN {tuple(PERSON_RECORD_TABLES)}),
+              count(*) - count(DISTINCT (source_table, record_id)),
+              count(*) - count(DISTINCT unique_id)
+            FROM records"""
+        ).fetchall()[0]
+    finally:
+        check.close()
+    names = ("null keys", "unknown source_table", "duplicated keys", "duplicated unique_id")
+    problems = dict(zip(names, bad, strict=True))
+    problems = {k: v for k, v in problems.items() if v}
+    if problems:
+        raise ValueError(f"{records_table} is not linkable: {problems} rows")
+    return table
+
+
+def _source_inputs(records: pa.Table) -> dict[str, pa.Table]:
+    """Model features per source table that has records, in contract order."""
+    con = duckdb.connect()
+    try:
+        con.register("records", records)
+        out = {}
+        for source in PERSON_RECORD_TABLES:
+            t = con.sql(
+                features_sql("records") + f" WHERE source_table = '{source}' ORDER BY unique_id"
+            ).to_arrow_table()
+            if t.num_rows:
+                out[source] = t
+        return out
+    finally:
+        con.close()
+
+
+def _write_link(frame: pd.DataFrame, path: Path) -> None:
+    table = pa.Table.from_pandas(
+        frame[XJS_LINK_SCHEMA.names], schema=XJS_LINK_SCHEMA, preserve_index=False
+    )
+    tmp = path.with_suffix(".parquet.tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+
+
+def _write_json(obj: dict, path: Path) -> None:
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def link_release(
+    con: duckdb.DuckDBPyConnection,
+    records_table: str,
+    out_dir: Path,
+    previous_link_path: Path | None = None,
+    seed: int = 42,
+    thresholds: model.Thresholds = model.THRESHOLDS,
+) -> LinkResult:
+    """Link every record of records_table (int_person_records shape) and write the lookup.
+
+    Writes out_dir/xjs_link.parquet, model.json and linkage_metadata.json.
+    previous_link_path: the previous release's xjs_link.parquet, to carry person ids over.
+    """
+    started = time.monotonic()
+    backend.quiet_splink()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    records = read_records(con, records_table)
+    inputs = _source_inputs(records)
+    n = records.num_rows
+    if n < 2:
+        raise ValueError(f"{records_table} has {n} records; linkage needs at least 2")
+    previous = pd.read_parquet(previous_link_path) if previous_link_path else None
+    log.info("linking %d records from %d sources", n, len(inputs))
+
+    db_api = backend.make_db_api()
+    try:
+        sdfs = [db_api.register(t, dataset_display_name=s) for s, t in inputs.items()]
+        trainer = Linker(
+            sdfs, model.settings_creator(f"xjs{seed}"), log_level=backend.SPLINK_LOG_LEVEL
+        )
+        params = training.train(trainer, n, seed)
+        trained = training.final_model(trainer)
+
+        linker = Linker(sdfs, trained, log_level=backend.SPLINK_LOG_LEVEL)
+        predictions = predict.predict_pairs(linker)
+        comparisons, links = predict.count_pairs(linker, predictions, thresholds.default)
+        raw = clustering.cluster_all(linker, predictions, thresholds)
+        edges = predict.edges_at_or_above(linker, predictions, thresholds.default)
+    finally:
+        backend.close_db_api(db_api)
+
+    frame = records.select(["unique_id", *KEY]).to_pandas().set_index("unique_id")
+    frame = frame.join(raw, how="left")
+    unclustered = int(frame["cluster_default"].isna().sum())
+    if unclustered:
+        raise RuntimeError(f"{unclustered} records got no cluster from Splink")
+    frame["match_confidence"] = clustering.match_confidence(frame.index, edges)
+    frame = frame.sort_values(KEY, kind="mergesort").reset_index(drop=True)
+    frame["person_id"], counts = assign_person_ids(frame, "cluster_default", previous)
+    frame["cluster_high"] = label_ids(frame, "cluster_high", HIGH_PREFIX)
+    frame["cluster_low"] = label_ids(frame, "cluster_low", LOW_PREFIX)
+
+    paths = {name: out_dir / name for name in (XJS_LINK_FILE, MODEL_FILE, METADATA_FILE)}
+    _write_link(frame, paths[XJS_LINK_FILE])
+    _write_json(trained, paths[MODEL_FILE])
+    result = LinkResult(
+        records=n,
+        persons=int(frame["person_id"].nunique()),
+        persons_high=int(frame["cluster_high"].nunique()),
+        persons_low=int(frame["cluster_low"].nunique()),
+        links=links,
+        comparisons=comparisons,
+        records_by_source={s: t.num_rows for s, t in inputs.items()},
+        stable_ids=counts,
+        thresholds=thresholds.as_dict(),
+        training=params.as_dict(),
+        seconds=round(time.monotonic() - started, 1),
+        xjs_link_path=paths[XJS_LINK_FILE],
+        model_path=paths[MODEL_FILE],
+        metadata_path=paths[METADATA_FILE],
+    )
+    _write_json(result.metadata(), paths[METADATA_FILE])
+    log.info("linked %d records into %d persons", result.records, result.persons)
+    return result

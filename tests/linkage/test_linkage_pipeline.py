@@ -1,0 +1,158 @@
+"""link_release end to end on a small generated int_person_records table."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from linkage_fixture_records import load_records, make_person_records
+
+from contracts.landing import PERSON_RECORD_TABLES
+from contracts.person_records import person_records_schema
+from contracts.xjs_link import (
+    CLUSTER_HIGH_PATTERN,
+    CLUSTER_LOW_PATTERN,
+    PERSON_ID_PATTERN,
+    XJS_LINK_SCHEMA,
+    xjs_link_schema,
+)
+from linkage.evaluation import evaluate
+from linkage.pipeline import link_release
+from linkage.settings import THRESHOLDS
+from linkage.stable_ids import ID_PATTERN
+
+F1_FLOOR = 0.93  # the fixture reaches ~0.97; its civil/family records are hard by design
+
+
+@pytest.fixture(scope="module")
+def fixture_data():
+    return make_person_records(n_people=1500, seed=0)
+
+
+@pytest.fixture(scope="module")
+def con(fixture_data):
+    c = duckdb.connect()
+    load_records(c, "int_person_records", fixture_data[0])
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def first_run(con, tmp_path_factory):
+    out = tmp_path_factory.mktemp("run1")
+    return link_release(con, "int_person_records", out, None, seed=42), out
+
+
+def test_xjs_link_contract(first_run, fixture_data):
+    result, out = first_run
+    records, _ = fixture_data
+    table = pq.read_table(out / "xjs_link.parquet")
+    assert table.schema.equals(XJS_LINK_SCHEMA)
+    link = table.to_pandas()
+    assert len(link) == len(records) == result.records
+    assert not link.duplicated(["source_table", "record_id"]).any()
+    assert set(zip(link.source_table, link.record_id, strict=True)) == set(
+        zip(records.source_table, records.record_id, strict=True)
+    )
+    assert set(link.source_table) <= set(PERSON_RECORD_TABLES)
+    assert link.equals(link.sort_values(["source_table", "record_id"]).reset_index(drop=True))
+    assert not link.isna().any().any()
+    for col, prefix in (("person_id", "P"), ("cluster_high", "H"), ("cluster_low", "L")):
+        assert link[col].str.match(ID_PATTERN.pattern).all() and link[col].str[0].eq(prefix).all()
+    sizes = link.groupby("person_id")["record_id"].transform("size")
+    assert (link.loc[sizes == 1, "match_confidence"] == 1.0).all()
+    multi = link.loc[sizes > 1, "match_confidence"]
+    assert multi.between(THRESHOLDS.default, 1.0).all()
+    # the high clusters nest inside persons, and persons inside low clusters
+    assert (link.groupby("cluster_high")["person_id"].nunique() == 1).all()
+    assert (link.groupby("person_id")["cluster_low"].nunique() == 1).all()
+    assert result.persons == link.person_id.nunique()
+    assert result.persons_high >= result.persons >= result.persons_low
+    assert 0 < result.links <= result.comparisons <= 50 * result.records
+
+
+def test_fixture_and_output_pass_the_contract_gates(con, first_run):
+    _, out = first_run
+    records = con.sql("SELECT * FROM int_person_records").to_arrow_table()
+    person_records_schema().validate(records.to_pandas(types_mapper=pd.ArrowDtype), lazy=True)
+    link = pd.read_parquet(out / "xjs_link.parquet", dtype_backend="pyarrow")
+    xjs_link_schema().validate(link, lazy=True)
+
+
+def test_id_pattern_agrees_with_contract():
+    for prefix, pattern in (
+        ("P", PERSON_ID_PATTERN),
+        ("H", CLUSTER_HIGH_PATTERN),
+        ("L", CLUSTER_LOW_PATTERN),
+    ):
+        assert ID_PATTERN.pattern.replace("[PHL]", prefix) == pattern
+
+
+def test_f1_floor(first_run, fixture_data):
+    _, out = first_run
+    ev = evaluate(pd.read_parquet(out / "xjs_link.parquet"), fixture_data[1])
+    assert ev.overall.f1 >= F1_FLOOR, ev.overall.as_dict()
+    assert ev.overall.precision >= 0.98
+
+
+def test_metadata_and_model(first_run):
+    result, out = first_run
+    meta = json.loads((out / "linkage_metadata.json").read_text())
+    assert meta["thresholds"] == THRESHOLDS.as_dict()
+    assert meta["records"] == result.records and meta["persons"] == result.persons
+    assert meta["stable_ids"] == {
+        "kept": 0,
+        "new": result.persons,
+        "merged": 0,
+        "split": 0,
+        "retired": 0,
+    }
+    assert meta["training"]["seed"] == 42
+    model = json.loads((out / "model.json").read_text())
+    assert model["link_type"] == "link_and_dedupe"
+    assert 0 < model["probability_two_random_records_match"] < 1
+
+
+def test_caller_connection_only_read(con, first_run):
+    tables = con.sql("SELECT table_name FROM information_schema.tables").fetchall()
+    assert tables == [("int_person_records",)]
+
+
+def test_same_input_and_seed_give_same_outputs(con, first_run, tmp_path):
+    _, out1 = first_run
+    link_release(con, "int_person_records", tmp_path, None, seed=42)
+    assert (tmp_path / "model.json").read_bytes() == (out1 / "model.json").read_bytes()
+    assert pd.read_parquet(tmp_path / "xjs_link.parquet").equals(
+        pd.read_parquet(out1 / "xjs_link.parquet")
+    )
+
+
+def test_next_release_keeps_person_ids(con, first_run, tmp_path):
+    _, out1 = first_run
+    result = link_release(con, "int_person_records", tmp_path, out1 / "xjs_link.parquet", seed=42)
+    before = pd.read_parquet(out1 / "xjs_link.parquet")
+    after = pd.read_parquet(tmp_path / "xjs_link.parquet")
+    assert after.person_id.equals(before.person_id)
+    assert result.stable_ids.as_dict() == {
+        "kept": result.persons,
+        "new": 0,
+        "merged": 0,
+        "split": 0,
+        "retired": 0,
+    }
+
+
+def test_bad_input_rejected_with_counts_only(tmp_path):
+    records, _ = make_person_records(n_people=20, seed=1)
+    records.loc[1, ["source_table", "record_id"]] = records.loc[0, ["source_table", "record_id"]]
+    c = duckdb.connect()
+    load_records(c, "recs", records)
+    with pytest.raises(ValueError, match="duplicated keys") as e:
+        link_release(c, "recs", tmp_path)
+    assert records.loc[0, "record_id"] not in str(e.value)
+    c.execute("CREATE TABLE thin AS SELECT unique_id, source_table FROM recs")
+    with pytest.raises(ValueError, match="lacks columns"):
+        link_release(c, "thin", tmp_path)
