@@ -7,6 +7,9 @@ postcode in canonical `OUTCODE INCODE` form or null (no fixed abode is null);
 PNC in long form `YYYY/NNNNNNNC` and CRO `NNNNNN/YYC`, check letter valid or null.
 """
 
+# Where dbt builds it in each release's warehouse (schema.table).
+PERSON_RECORDS_TABLE = "intermediate.int_person_records"
+
 PERSON_RECORD_COLUMNS: dict[str, str] = {
     "unique_id": "VARCHAR",  # "<source_table>:<record_id>", unique across the release
     "source_table": "VARCHAR",
@@ -30,3 +33,68 @@ PERSON_RECORD_COLUMNS: dict[str, str] = {
     "ethnic_group": "VARCHAR",  # White, Mixed, Asian, Black, Other or null
     "party_role": "VARCHAR",  # family and civil role; null for criminal sources
 }
+
+
+def _arrow_type(duckdb_type: str):
+    import pyarrow as pa
+
+    base = {"VARCHAR": pa.string(), "DATE": pa.date32()}
+    if duckdb_type.endswith("[]"):
+        return pa.list_(base[duckdb_type[:-2]])
+    return base[duckdb_type]
+
+
+def person_records_schema():
+    """Pandera gate on int_person_records: the one shape linkage relies on."""
+    import pandas as pd
+    import pandera.pandas as pa
+
+    from contracts.identifiers import CRN, NOMS_NUMBER, PNC_LONG
+    from contracts.identifiers import CRO as CRO_PATTERN
+    from contracts.landing import PERSON_RECORD_TABLES
+
+    rules = {
+        "unique_id": ([], False),
+        "source_table": ([pa.Check.isin(list(PERSON_RECORD_TABLES))], False),
+        "record_id": ([], False),
+        "sex": ([pa.Check.isin(["M", "F"])], True),
+        "postcode": ([pa.Check.str_matches(r"^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$")], True),
+        "pnc": ([pa.Check.str_matches(PNC_LONG.pattern)], True),
+        "cro": ([pa.Check.str_matches(CRO_PATTERN.pattern)], True),
+        "noms_number": ([pa.Check.str_matches(NOMS_NUMBER.pattern)], True),
+        "crn": ([pa.Check.str_matches(CRN.pattern)], True),
+        "date_of_birth": (
+            [
+                pa.Check(
+                    lambda s: ~s.astype(str).isin(["1900-01-01", "1970-01-01"]),
+                    element_wise=False,
+                    name="not_placeholder_date",
+                )
+            ],
+            True,
+        ),
+        "ethnic_group": (
+            [pa.Check.isin(["White", "Mixed", "Asian", "Black", "Other"])],
+            True,
+        ),
+    }
+    columns = {}
+    for name, duckdb_type in PERSON_RECORD_COLUMNS.items():
+        checks, nullable = rules.get(name, ([], True))
+        columns[name] = pa.Column(
+            pd.ArrowDtype(_arrow_type(duckdb_type)),
+            checks=checks,
+            nullable=nullable,
+            unique=name == "unique_id",
+        )
+    unique_id_is_source_and_record = pa.Check(
+        lambda df: df["unique_id"] == df["source_table"] + ":" + df["record_id"],
+        name="unique_id_is_source_table_and_record_id",
+    )
+    return pa.DataFrameSchema(
+        columns,
+        checks=[unique_id_is_source_and_record],
+        strict=True,
+        ordered=True,
+        name="int_person_records",
+    )

@@ -24,9 +24,7 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
 
 def check_release_id(release_id: str) -> str:
     if not RELEASE_ID_PATTERN.fullmatch(release_id):
-        raise ValueError(
-            f"release id {release_id!r} does not match {RELEASE_ID_PATTERN.pattern}"
-        )
+        raise ValueError(f"release id {release_id!r} does not match {RELEASE_ID_PATTERN.pattern}")
     return release_id
 
 

@@ -1,0 +1,47 @@
+# The README's commands. Each target sets up .venv with uv on first use.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+RUN := $(UV) run --frozen
+DATA_DIR ?= $(CURDIR)/data
+RELEASE ?= 2024-12
+PEOPLE ?= 20000
+SEED ?= 42
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+export XJS_DATA_DIR := $(DATA_DIR)
+
+.PHONY: setup demo test test-fast ui lint format bench clean
+
+$(UV):
+	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	$(RUN) dbt parse --project-dir dbt_project --profiles-dir dbt_project --quiet
+	touch $@
+
+setup: .venv/.synced
+
+demo: setup  ## a synthetic drop of about 20,000 people, then the whole release job
+	$(RUN) xjs synth --data-dir $(DATA_DIR) --release $(RELEASE) --people $(PEOPLE) --seed $(SEED)
+	$(RUN) xjs run --data-dir $(DATA_DIR) --release $(RELEASE)
+
+test: setup  ## every test, the slow end-to-end ones included
+	$(RUN) pytest -n 2 --dist loadgroup
+
+test-fast: setup
+	$(RUN) pytest -m "not slow"
+
+ui: setup  ## the Dagster UI on http://127.0.0.1:3000 (localhost only)
+	$(RUN) dagster dev -w workspace.yaml --host 127.0.0.1 --port 3000
+
+lint: setup
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) sqlfluff lint dbt_project/models dbt_project/macros
+
+format: setup
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs

@@ -1,0 +1,48 @@
+"""dbt: staging models, int_person_records and marts, built per release.
+
+dbt tests at severity error fail the build, so nothing downstream of a failing
+model runs; dagster-dbt also shows each test as an asset check.
+"""
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.dbt_project import dbt_project
+from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
+from orchestration.defs.resources import XjsStorage
+
+GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "staging", "marts": "release"}
+
+
+def dbt_build_args(release_id: str, warehouse_path: Path) -> list[str]:
+    """The dbt command for one release: its warehouse and release date come in as vars."""
+    dbt_vars = {"release_id": release_id, "warehouse_path": str(warehouse_path)}
+    return ["build", "--vars", json.dumps(dbt_vars, sort_keys=True)]
+
+
+class XjsDbtTranslator(DagsterDbtTranslator):
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        folder = fqn[1] if len(fqn) > 2 else ""
+        return GROUP_BY_FOLDER.get(folder, "staging")
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]):
+        return ["team:data-engineering"]
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    partitions_def=release_partitions,
+    dagster_dbt_translator=XjsDbtTranslator(),
+    pool=DUCKDB_POOL,
+)
+def xjs_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsStorage):
+    release_id = context.partition_key
+    args = dbt_build_args(release_id, storage.warehouse_path(release_id))
+    yield from dbt.cli(args, context=context).stream()

@@ -1,0 +1,89 @@
+"""Ingest: one asset per landing table, keyed like its dbt source (landing/<table>).
+
+Each verifies the drop's manifest, reads its file strictly (xjs.drops), carries
+a table absent from the drop forward from the newest earlier drop that has it,
+and loads it into the release's DuckDB warehouse. A blocking Pandera check of
+the landing contract gates everything downstream.
+"""
+
+import time
+
+import dagster as dg
+
+from contracts.landing import LANDING_TABLES
+from contracts.landing_schemas import LANDING_SCHEMAS
+from contracts.validation import arrow_to_pandas, validate
+from orchestration.checks import check_result
+from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
+from orchestration.defs.resources import XjsStorage
+from xjs import drops
+
+LANDING_SCHEMA = "landing"
+
+
+def build_ingest(table: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:
+    spec = LANDING_TABLES[table]
+
+    @dg.asset(
+        key=[LANDING_SCHEMA, table],
+        partitions_def=release_partitions,
+        group_name="ingest",
+        kinds={"duckdb", spec.format},
+        owners=["team:data-engineering"],
+        pool=DUCKDB_POOL,
+        description=f"{spec.filename} of the release's drop (or carried forward), loaded as "
+        f"{LANDING_SCHEMA}.{table} after manifest row-count and sha256 checks.",
+    )
+    def ingest_asset(context: dg.AssetExecutionContext, storage: XjsStorage):
+        started = time.perf_counter()
+        release_id = context.partition_key
+        manifest = drops.read_manifest(storage.root, release_id)
+        source_release = drops.source_release_for(storage.root, release_id, table)
+        if source_release is None:
+            data = drops.empty_table(table)
+            context.log.info(f"{table}: in no drop up to {release_id}; loaded empty")
+        else:
+            data = drops.read_table(storage.root, source_release, table)
+        with storage.warehouse(release_id) as con:
+            con.execute(f"create schema if not exists {LANDING_SCHEMA}")
+            con.register("incoming", data)
+            con.execute(
+                f"create or replace table {LANDING_SCHEMA}.{table} as select * from incoming"
+            )
+            con.unregister("incoming")
+        unlisted = drops.unlisted_files(manifest)
+        if unlisted:
+            context.log.warning(f"{release_id}: files not in the manifest, ignored: {unlisted}")
+        return dg.MaterializeResult(
+            metadata={
+                "rows": data.num_rows,
+                "source_release": source_release or "none",
+                "carried_forward": source_release is not None and source_release != release_id,
+                "unlisted_files": len(unlisted),
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+        )
+
+    @dg.asset_check(
+        asset=ingest_asset,
+        name="landing_contract",
+        blocking=True,
+        partitions_def=release_partitions,
+        description=f"Pandera: {table} has exactly the contract's columns, types and values.",
+    )
+    def landing_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
+        with storage.warehouse(context.partition_key, read_only=True) as con:
+            frame = arrow_to_pandas(
+                con.execute(f"select * from {LANDING_SCHEMA}.{table}").to_arrow_table()
+            )
+        return check_result(validate(LANDING_SCHEMAS[table], frame))
+
+    return ingest_asset, landing_contract
+
+
+@dg.definitions
+def ingest_defs() -> dg.Definitions:
+    built = [build_ingest(table) for table in LANDING_TABLES]
+    return dg.Definitions(
+        assets=[asset for asset, _ in built], asset_checks=[check for _, check in built]
+    )

@@ -1,0 +1,57 @@
+"""Running a whole release in-process: what `xjs run` and the tests call."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from orchestration.definitions import defs as load_defs
+from orchestration.defs.jobs import RELEASE_JOB
+from orchestration.defs.partitions import release_partitions
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    success: bool
+    failure: str = ""
+    metadata: dict[str, dict] = field(default_factory=dict)  # asset key -> numeric/text metadata
+
+
+def _instance() -> dg.DagsterInstance:
+    """The local instance when DAGSTER_HOME is set (runs show in the UI), else ephemeral."""
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+def run_release(release_id: str, instance: dg.DagsterInstance | None = None) -> RunOutcome:
+    instance = instance or _instance()
+    if not instance.has_dynamic_partition(release_partitions.name, release_id):
+        instance.add_dynamic_partitions(release_partitions.name, [release_id])
+    job = load_defs().resolve_job_def(RELEASE_JOB)
+    result = job.execute_in_process(
+        partition_key=release_id, instance=instance, raise_on_error=False
+    )
+    outcome = RunOutcome(run_id=result.run_id, success=result.success)
+    for event in result.get_asset_materialization_events():
+        mat = event.asset_materialization
+        outcome.metadata[mat.asset_key.to_user_string()] = {
+            k: v.value for k, v in mat.metadata.items()
+        }
+    if not result.success:
+        failed = [e for e in result.all_events if e.is_step_failure]
+        checks = [
+            e.asset_check_evaluation_data
+            for e in result.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION"
+            and not e.asset_check_evaluation_data.passed
+        ]
+        reasons = [
+            f"step {e.step_key} failed: {e.step_failure_data.error.message.strip()}" for e in failed
+        ]
+        reasons += [f"check {c.asset_check_key.to_user_string()} failed" for c in checks]
+        outcome.failure = "; ".join(reasons) or "see the run's event log"
+    return outcome
