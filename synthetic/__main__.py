@@ -1,0 +1,5 @@
+import sys
+
+from synthetic.generator import main
+
+sys.exit(main())

@@ -1,0 +1,537 @@
+"""Criminal journeys: magistrates' cases -> Crown Court -> custody -> probation -> OASys.
+
+Each stage is derived from the one before (a committal makes a Crown Court case
+with the same ASN, a custodial sentence makes a prison journey and a probation
+event, ...), so identifiers and dates agree across sources the way they do in
+reality. Events are true facts; source noise is applied later (noise.py).
+Identifiers issued per person by a source (NOMS number, CRN, PKs) are issued
+here, including the mistaken extra ones, because they are part of the event
+history, not of how a record is keyed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from synthetic.names import words
+from synthetic.population import MALE, Population
+from synthetic.rates import RATES
+from synthetic.streams import WINDOW_END, WINDOW_START, days, stream, uniform_dates
+
+OFFENCES = [
+    "Theft",
+    "Violence against the person",
+    "Summary motoring",
+    "Drug offences",
+    "Public order",
+    "Criminal damage",
+    "Summary non-motoring",
+    "Burglary",
+    "Possession of weapons",
+    "Fraud",
+    "Robbery",
+    "Sexual offences",
+]
+OFFENCE_P = [0.2, 0.18, 0.15, 0.1, 0.08, 0.07, 0.07, 0.05, 0.04, 0.03, 0.02, 0.01]
+OUTCOMES = ["Convicted", "Acquitted", "Withdrawn", "Committed for trial", "Committed for sentence"]
+OUTCOME_P = [0.66, 0.04, 0.12, 0.11, 0.07]
+DISPOSALS = ["Fine", "Discharge", "Community order", "Suspended sentence", "Immediate custody"]
+DISPOSAL_P = [0.5, 0.12, 0.2, 0.09, 0.09]
+CROWN_SENTENCES = [
+    "Immediate custody",
+    "Suspended sentence",
+    "Community order",
+    "Fine",
+    "Discharge",
+]
+CROWN_SENTENCE_P = [0.45, 0.25, 0.2, 0.05, 0.05]
+ESTABLISHMENTS = words(
+    """ACI AGI ALI ASI BAI BCI BFI BHI BLI BMI BNI BRI BSI BWI BXI BZI CDI CFI CKI
+    CLI CWI DAI DGI DHI DMI DNI DTI DWI EEI EHI ESI EWI EXI EYI FBI FDI FHI FKI FMI FNI FSI
+    GHI GMI GNI GTI HBI HCI HDI HEI HHI HII HLI HMI HOI HPI HVI ISI IWI KMI KVI LCI LEI LFI
+    LGI LHI LII LLI LNI LPI LTI LWI LYI MDI MHI MRI MSI NHI NLI NMI NSI NWI ONI PBI PDI PFI
+    PNI PRI PVI RCI RHI RNI RSI SDI SFI SHI SKI SLI SNI SPI STI SUI SWI TCI TSI UKI UPI VEI
+    WCI WDI WEI WHI WII WLI WMI WNI WRI WSI WTI WWI WYI"""
+)
+PROBATION_AREAS = [
+    "London",
+    "North West",
+    "North East",
+    "Yorkshire and the Humber",
+    "West Midlands",
+    "East Midlands",
+    "East of England",
+    "South East",
+    "South West",
+    "Kent, Surrey and Sussex",
+    "Wales",
+    "Greater Manchester",
+]
+REQUIREMENTS = [
+    "Unpaid Work",
+    "Rehabilitation Activity Requirement",
+    "Curfew",
+    "Drug Rehabilitation",
+    "Alcohol Treatment",
+    "Mental Health Treatment",
+    "Programme",
+    "Supervision",
+]
+TERMINATIONS = [
+    "Completed normally",
+    "Completed early (good progress)",
+    "Revoked (breach)",
+    "Revoked (further offence)",
+    "Transferred",
+    "Died",
+]
+TERMINATION_P = [0.6, 0.08, 0.14, 0.1, 0.06, 0.02]
+N_MAGS_COURTS = 90
+N_CROWN_CENTRES = 30
+
+
+@dataclass
+class CriminalEvents:
+    """True criminal events; each frame is sorted by its event date (the record order)."""
+
+    pnc_year: np.ndarray  # per person, -1 without a PNC
+    pnc_serial: np.ndarray
+    cro_year: np.ndarray
+    cro_serial: np.ndarray
+    mags: pd.DataFrame
+    crown: pd.DataFrame
+    prison: pd.DataFrame
+    probation: pd.DataFrame
+    oasys: pd.DataFrame
+
+
+def unique_ints(rng: np.random.Generator, high: int, size: int) -> np.ndarray:
+    """`size` distinct ints in [0, high), in random order (high >> size)."""
+    out = np.empty(0, dtype=np.int64)
+    while len(out) < size:
+        draw = np.concatenate([out, rng.integers(0, high, size=int(size * 1.2) + 10)])
+        _, first = np.unique(draw, return_index=True)
+        out = draw[np.sort(first)]
+    return out[:size]
+
+
+def issue_per_person(rng, person: np.ndarray, p_new: float) -> np.ndarray:
+    """For events sorted by (person, date): index of the id each carries.
+
+    A person's first event issues an id; a later one issues another with
+    probability p_new (a duplicate made by mistake), else reuses the latest.
+    """
+    first = np.r_[True, person[1:] != person[:-1]]
+    new = first | (rng.random(len(person)) < p_new)
+    return np.cumsum(new) - 1
+
+
+def _letters(rng, size: int, k: int) -> list[str]:
+    codes = rng.integers(0, 26, size=(size, k)) + ord("A")
+    return ["".join(map(chr, row)) for row in codes]
+
+
+def noms_numbers(rng, size: int) -> np.ndarray:
+    digits = unique_ints(rng, 10**4 * 26 * 26, size)
+    first = np.where(rng.random(size) < 0.5, "A", "G")
+    return np.array(
+        [
+            f"{f}{d // 676:04d}{chr(65 + d % 676 // 26)}{chr(65 + d % 26)}"
+            for f, d in zip(first, digits, strict=True)
+        ],
+        dtype=object,
+    )
+
+
+def crns(rng, size: int) -> np.ndarray:
+    serial = unique_ints(rng, 26 * 10**6, size)
+    return np.array([f"{chr(65 + s // 10**6)}{s % 10**6:06d}" for s in serial], dtype=object)
+
+
+def _sorted(frame: pd.DataFrame, date: str) -> pd.DataFrame:
+    """Record order: by event date, ties by generation order (deterministic)."""
+    frame = frame.astype({"person": np.int64})  # empty concatenations come out as object
+    return frame.sort_values([date], kind="stable").reset_index(drop=True)
+
+
+def _magistrates(rng, pop: Population) -> tuple[pd.DataFrame, np.ndarray]:
+    start = np.maximum(WINDOW_START, pop.dob + days(np.full(pop.n, 12 * 365.25)))
+    eligible = start < WINDOW_END - days(60)
+    p_off = np.where(pop.sex == MALE, 0.8, 0.5)
+    offender = eligible & (rng.random(pop.n) < p_off)
+    tier = rng.choice(3, size=pop.n, p=[0.45, 0.33, 0.22])
+    n_cases = np.select(
+        [tier == 0, tier == 1], [1, 2 + rng.poisson(1.2, pop.n)], 5 + rng.poisson(8, pop.n)
+    )
+    n_cases = np.where(offender, n_cases, 0)
+    person = np.repeat(np.arange(pop.n), n_cases)
+    date = uniform_dates(rng, start[person], WINDOW_END)
+    # A person's home court follows their first postcode area; some cases elsewhere.
+    area_code = np.array([hash_area(pc) for pc in pop.postcode[:, 0]])
+    home = area_code % N_MAGS_COURTS
+    court = np.where(
+        rng.random(len(person)) < 0.85, home[person], rng.integers(0, N_MAGS_COURTS, len(person))
+    )
+    m = pd.DataFrame({"person": person, "date": date, "court": court})
+    m = _sorted(m, "date")
+    n = len(m)
+    # Co-defendants: some cases join the previous case (same date and court).
+    other_person = np.zeros(n, dtype=bool)
+    other_person[1:] = m.person.values[1:] != m.person.values[:-1]
+    co = (rng.random(n) < 0.07) & other_person
+    co[:1] = False
+    case = np.cumsum(~co) - 1
+    case_first = np.flatnonzero(~co)[case]
+    m["date"] = m.date.values[case_first]
+    m["court"] = m.court.values[case_first]
+    m["case"] = case
+    m["offence"] = rng.choice(OFFENCES, size=n, p=OFFENCE_P)
+    m["outcome"] = rng.choice(OUTCOMES, size=n, p=OUTCOME_P)
+    serious = m.offence.isin(["Robbery", "Sexual offences", "Burglary"]).values
+    m.loc[serious & (rng.random(n) < 0.5), "outcome"] = "Committed for trial"
+    convicted = (m.outcome == "Convicted").values
+    m["disposal"] = np.where(convicted, rng.choice(DISPOSALS, size=n, p=DISPOSAL_P), "")
+    plea = rng.choice(["Guilty", "Not guilty", "No plea"], size=n, p=[0.7, 0.18, 0.12])
+    m["plea"] = np.where(m.outcome == "Committed for sentence", "Guilty", plea)
+    m["committed"] = m.outcome.str.startswith("Committed").values
+    m["asn_serial"] = unique_ints(rng, 10**11, n)
+    m["force"] = m.court.values % 43 + 1
+    return m, offender
+
+
+def hash_area(postcode: str) -> int:
+    """A stable small number from a postcode's area letters (not Python's hash())."""
+    area = postcode.split(" ")[0].rstrip("0123456789")
+    return sum((i + 7) * ord(c) for i, c in enumerate(area))
+
+
+def _identifiers(rng, pop: Population, mags: pd.DataFrame):
+    """PNC for every offender (issued at or before the first arrest); CRO for most."""
+    first_date = mags.groupby("person").date.min()
+    persons = first_date.index.values
+    first_year = first_date.values.astype("datetime64[Y]").astype(int) + 1970
+    dob_year = pop.dob[persons].astype("datetime64[Y]").astype(int) + 1970
+    earlier = np.where(rng.random(len(persons)) < 0.5, 0, rng.geometric(0.15, len(persons)))
+    year = np.maximum(first_year - earlier, np.maximum(dob_year + 10, 1975))
+    pnc_year = np.full(pop.n, -1)
+    pnc_serial = np.full(pop.n, -1)
+    pnc_year[persons] = year
+    pnc_serial[persons] = unique_ints(rng, 10**7, len(persons))
+    cro_year = np.full(pop.n, -1)
+    cro_serial = np.full(pop.n, -1)
+    has_cro = persons[rng.random(len(persons)) < 0.8]
+    cro_year[has_cro] = pnc_year[has_cro]
+    cro_serial[has_cro] = unique_ints(rng, 10**6, len(has_cro))
+    return pnc_year, pnc_serial, cro_year, cro_serial
+
+
+def _crown(rng, pop: Population, mags: pd.DataFrame) -> pd.DataFrame:
+    committed = mags.index[mags.committed].values
+    appeal = mags.index[(mags.outcome == "Convicted") & (rng.random(len(mags)) < 0.02)].values
+    src = np.r_[committed, appeal]
+    kind = np.r_[
+        np.where(mags.outcome.values[committed] == "Committed for trial", "Trial", "Sentence"),
+        np.full(len(appeal), "Appeal"),
+    ]
+    n = len(src)
+    gap = np.where(kind == "Trial", rng.integers(14, 90, n), rng.integers(10, 60, n))
+    c = pd.DataFrame(
+        {
+            "person": mags.person.values[src],
+            "mags_row": src,
+            "date": mags.date.values[src] + days(gap),
+            "case_type": kind,
+            "offence": mags.offence.values[src],
+        }
+    )
+    centre = mags.court.values[src] % N_CROWN_CENTRES
+    c["court"] = np.where(rng.random(n) < 0.85, centre, rng.integers(0, N_CROWN_CENTRES, n))
+    verdict = np.select(
+        [kind == "Trial", kind == "Appeal"],
+        [
+            rng.choice(
+                ["Guilty", "Guilty plea", "Not guilty", "Discontinued"], n, p=[0.45, 0.3, 0.2, 0.05]
+            ),
+            rng.choice(["Appeal dismissed", "Appeal allowed"], n, p=[0.7, 0.3]),
+        ],
+        "",
+    )
+    c["verdict"] = verdict
+    sentenced = np.isin(verdict, ["Guilty", "Guilty plea", "Appeal dismissed"]) | (
+        kind == "Sentence"
+    )
+    c["sentence_type"] = np.where(sentenced, rng.choice(CROWN_SENTENCES, n, p=CROWN_SENTENCE_P), "")
+    wait = np.where(kind == "Trial", rng.integers(30, 300, n), rng.integers(14, 60, n))
+    c["sentence_date"] = np.where(sentenced, c.date.values + days(wait), np.datetime64("NaT"))
+    custody = c.sentence_type.values == "Immediate custody"
+    length = np.clip(np.exp(rng.normal(6.0, 0.8, n)), 30, 6000).astype(np.int64)
+    c["custodial_days"] = np.where(custody, length, -1)
+    c["company"] = ""
+    # Corporate defendants (health and safety, trading standards): not people.
+    n_co = max(1, n // 60)
+    co = pd.DataFrame(
+        {
+            "person": -1,
+            "mags_row": -1,
+            "date": uniform_dates(rng, np.full(n_co, WINDOW_START), WINDOW_END),
+            "case_type": "Trial",
+            "offence": "Summary non-motoring",
+            "court": rng.integers(0, N_CROWN_CENTRES, n_co),
+            "verdict": rng.choice(["Guilty", "Guilty plea", "Not guilty"], n_co),
+            "sentence_type": "Fine",
+            "custodial_days": -1,
+            "company": [
+                f"{w} {k} {s}"
+                for w, k, s in zip(
+                    rng.choice(["Acme", "Northern", "Apex", "Summit", "Crown", "Albion"], n_co),
+                    rng.choice(["Construction", "Haulage", "Foods", "Waste Management"], n_co),
+                    rng.choice(["LTD", "LIMITED", "PLC"], n_co),
+                    strict=True,
+                )
+            ],
+        }
+    )
+    co["sentence_date"] = np.where(
+        co.verdict == "Not guilty",
+        np.datetime64("NaT"),
+        co.date.values + days(rng.integers(30, 200, n_co)),
+    )
+    return _sorted(pd.concat([c, co], ignore_index=True), "date")
+
+
+def _prison(rng, pop: Population, mags: pd.DataFrame, crown: pd.DataFrame) -> pd.DataFrame:
+    mc = mags.index[mags.disposal == "Immediate custody"].values
+    cc = crown.index[(crown.sentence_type == "Immediate custody") & (crown.person >= 0)].values
+    remand = crown.index[
+        (crown.case_type == "Trial") & (crown.person >= 0) & (rng.random(len(crown)) < 0.3)
+    ].values
+    mags_days = rng.integers(14, 180, len(mc))
+    crown_days = crown.custodial_days.values[cc]
+    indeterminate = rng.random(len(cc)) < 0.04
+    frames = [
+        pd.DataFrame(
+            {
+                "person": mags.person.values[mc],
+                "date": mags.date.values[mc],
+                "sentence_type": "Determinate",
+                "release": mags.date.values[mc] + days(mags_days / 2),
+                "length": mags_days,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "person": crown.person.values[cc],
+                "date": crown.sentence_date.values[cc],
+                "sentence_type": np.where(indeterminate, "Indeterminate", "Determinate"),
+                "release": np.where(
+                    indeterminate,
+                    np.datetime64("NaT"),
+                    crown.sentence_date.values[cc] + days(crown_days / 2),
+                ),
+                "length": crown_days,
+            }
+        ),
+    ]
+    received = crown.date.values[remand]
+    mags_date = mags.date.values[crown.mags_row.values[remand]]
+    frames.append(
+        pd.DataFrame(
+            {
+                "person": crown.person.values[remand],
+                "date": mags_date,
+                "sentence_type": "Remand",
+                "release": received + days(rng.integers(20, 200, len(remand))),
+                "length": -1,
+            }
+        )
+    )
+    j = pd.concat(frames, ignore_index=True)
+    # Recalls: some released on licence come back.
+    back = j.index[
+        (j.sentence_type == "Determinate") & (j.length > 60) & (rng.random(len(j)) < 0.2)
+    ].values
+    recall = j.release.values[back] + days(rng.integers(30, 400, len(back)))
+    j = pd.concat(
+        [
+            j,
+            pd.DataFrame(
+                {
+                    "person": j.person.values[back],
+                    "date": recall,
+                    "sentence_type": "Recall",
+                    "release": recall + days(rng.integers(28, 200, len(back))),
+                    "length": -1,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    j = _sorted(j, "date")
+    j["establishment"] = rng.choice(ESTABLISHMENTS, len(j))
+    # NOMS numbers: issued per person, sometimes anew on return, rarely someone else's.
+    rates = RATES["prison_journeys"]
+    order = np.lexsort((j.date.values, j.person.values))
+    issue = issue_per_person(rng, j.person.values[order], rates.id_duplicate)
+    numbers = noms_numbers(rng, int(issue.max()) + 1 if len(issue) else 0)
+    noms = np.empty(len(j), dtype=object)
+    noms[order] = numbers[issue]
+    offender = np.empty(len(j), dtype=np.int64)
+    offender[order] = issue
+    wrong = np.flatnonzero(rng.random(len(j)) < rates.id_wrong_person)
+    noms[wrong] = noms[rng.integers(0, len(j), len(wrong))]
+    j["noms"] = noms
+    j["issue"] = offender
+    j["offender_id"] = np.where(
+        rng.random(len(j)) < 0.03, rng.integers(0, 10**7, len(j)), 10**7 + offender
+    )
+    j["booking"] = unique_ints(rng, 10**7, len(j))
+    return j
+
+
+def _probation(rng, pop: Population, mags, crown, prison) -> pd.DataFrame:
+    community = {
+        "Community order": "Community Order",
+        "Suspended sentence": "Suspended Sentence Order",
+    }
+    mc = mags.index[mags.disposal.isin(community)].values
+    cc = crown.index[crown.sentence_type.isin(community) & (crown.person >= 0)].values
+    pc = prison.index[prison.sentence_type.isin(["Determinate", "Indeterminate"])].values
+    custody_type = np.select(
+        [prison.sentence_type.values[pc] == "Indeterminate", prison.length.values[pc] < 365],
+        ["Indeterminate Sentence", "Adult Custody < 12m"],
+        "Adult Custody >= 12m",
+    )
+    e = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "person": mags.person.values[mc],
+                    "date": mags.date.values[mc] + days(rng.integers(0, 10, len(mc))),
+                    "sentence_type": mags.disposal.map(community).values[mc],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "person": crown.person.values[cc],
+                    "date": crown.sentence_date.values[cc] + days(rng.integers(0, 10, len(cc))),
+                    "sentence_type": crown.sentence_type.map(community).values[cc],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "person": prison.person.values[pc],
+                    "date": prison.date.values[pc],
+                    "sentence_type": custody_type,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    e = _sorted(e, "date")
+    n = len(e)
+    is_custody = e.sentence_type.str.contains("Custody|Indeterminate").values
+    e["requirement"] = np.where(is_custody, "", rng.choice(REQUIREMENTS, n))
+    area = rng.integers(0, len(PROBATION_AREAS), pop.n)
+    moved = rng.random(n) < 0.1
+    e["area"] = np.array(PROBATION_AREAS, dtype=object)[
+        np.where(moved, rng.integers(0, len(PROBATION_AREAS), n), area[e.person.values])
+    ]
+    e["end"] = e.date.values + days(rng.integers(180, 900, n))
+    e["termination"] = rng.choice(TERMINATIONS, n, p=TERMINATION_P)
+    order = np.lexsort((e.date.values, e.person.values))
+    issue = issue_per_person(rng, e.person.values[order], RATES["probation_events"].id_duplicate)
+    numbers = crns(rng, int(issue.max()) + 1 if n else 0)
+    crn = np.empty(n, dtype=object)
+    crn[order] = numbers[issue]
+    offender = np.empty(n, dtype=np.int64)
+    offender[order] = issue
+    e["crn"] = crn
+    e["offender_id"] = 2_500_000 + offender
+    e["event"] = unique_ints(rng, 10**8, n)
+    return e
+
+
+def latest_before(events: pd.DataFrame, persons, dates, column: str) -> np.ndarray:
+    """The value of `column` on each person's latest event on or before each date."""
+    left = pd.DataFrame({"person": persons, "date": dates, "k": np.arange(len(persons))})
+    left = left.sort_values("date", kind="stable")
+    right = events[["person", "date", column]].sort_values("date", kind="stable")
+    merged = pd.merge_asof(left, right, on="date", by="person", direction="backward")
+    out = np.empty(len(persons), dtype=object)
+    out[merged.k.values] = merged[column].values
+    return np.array([v if isinstance(v, str) else None for v in out], dtype=object)
+
+
+def _oasys(rng, pop: Population, prison, probation) -> pd.DataFrame:
+    n_p = len(probation)
+    from_prob = probation.index[rng.random(n_p) < 0.5].values
+    review = probation.index[rng.random(n_p) < 0.15].values
+    from_prison = prison.index[
+        (prison.sentence_type != "Remand") & (rng.random(len(prison)) < 0.4)
+    ].values
+    a = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "person": probation.person.values[from_prob],
+                    "date": probation.date.values[from_prob]
+                    + days(rng.integers(5, 40, len(from_prob))),
+                    "type": rng.choice(["Layer 3", "Layer 1"], len(from_prob), p=[0.8, 0.2]),
+                    "crn": probation.crn.values[from_prob],
+                    "noms": None,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "person": probation.person.values[review],
+                    "date": probation.date.values[review]
+                    + days(rng.integers(180, 365, len(review))),
+                    "type": "Review",
+                    "crn": probation.crn.values[review],
+                    "noms": None,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "person": prison.person.values[from_prison],
+                    "date": prison.date.values[from_prison]
+                    + days(rng.integers(3, 30, len(from_prison))),
+                    "type": rng.choice(["Basic custody screening", "Layer 3"], len(from_prison)),
+                    "crn": None,
+                    "noms": prison.noms.values[from_prison],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    a = _sorted(a, "date")
+    need_noms = a.noms.isna().values
+    a.loc[need_noms, "noms"] = latest_before(
+        prison, a.person.values[need_noms], a.date.values[need_noms], "noms"
+    )
+    need_crn = a.crn.isna().values
+    a.loc[need_crn, "crn"] = latest_before(
+        probation, a.person.values[need_crn], a.date.values[need_crn], "crn"
+    )
+    order = np.lexsort((a.date.values, a.person.values))
+    issue = issue_per_person(rng, a.person.values[order], RATES["oasys_assessments"].id_duplicate)
+    pk = np.empty(len(a), dtype=np.int64)
+    pk[order] = issue
+    a["pk"] = 100_000 + pk
+    a["assessment"] = unique_ints(rng, 10**8, len(a))
+    return a
+
+
+def generate_criminal(pop: Population, seed: int) -> CriminalEvents:
+    mags, _ = _magistrates(stream(seed, "magistrates"), pop)
+    ids = _identifiers(stream(seed, "pnc"), pop, mags)
+    crown = _crown(stream(seed, "crown"), pop, mags)
+    prison = _prison(stream(seed, "prison"), pop, mags, crown)
+    probation = _probation(stream(seed, "probation"), pop, mags, crown, prison)
+    oasys = _oasys(stream(seed, "oasys"), pop, prison, probation)
+    return CriminalEvents(
+        *ids, mags=mags, crown=crown, prison=prison, probation=probation, oasys=oasys
+    )

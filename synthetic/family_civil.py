@@ -1,0 +1,214 @@
+"""Family and civil court cases, built on the households of the population.
+
+Family cases involve real relatives (parents, their children, partners); civil
+claims involve debtors, landlords and companies. Non-person parties (local
+authorities, organisations, companies) get person -1. Loops are per case, which
+is cheap at these volumes (a few per hundred people).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from synthetic import names
+from synthetic.population import COUPLE, FEMALE, MALE, Population
+from synthetic.streams import WINDOW_END, WINDOW_START, days, stream, uniform_dates
+
+YEAR = 365.25
+FINAL_ORDERS = {
+    "Public law": ["Care order", "Supervision order", "Special guardianship order", "No order"],
+    "Private law": ["Child arrangements order", "Prohibited steps order", "No order"],
+    "Adoption": ["Adoption order"],
+    "Divorce": ["Final order", "Decree absolute"],
+    "Family Law Act": ["Non-molestation order", "Occupation order", "No order"],
+}
+
+
+def _children(pop: Population) -> dict[int, np.ndarray]:
+    kids = np.flatnonzero(pop.mother >= 0)  # children are contiguous within a household
+    if len(kids) == 0:
+        return {}
+    units, first = np.unique(pop.unit[kids], return_index=True)
+    return dict(zip(units.tolist(), np.split(kids, first[1:]), strict=True))
+
+
+def generate_family(pop: Population, seed: int) -> pd.DataFrame:
+    """One row per party per case; `person` is -1 for non-person parties."""
+    rng = stream(seed, "family")
+    rows: list[tuple] = []
+    case_no = 0
+    adult_men = np.flatnonzero(pop.is_adult & (pop.sex == MALE))
+    couples = np.flatnonzero((pop.partner >= 0) & (pop.sex == FEMALE))
+    childless = couples[pop.unit_type[couples] == COUPLE]
+    las = names.LOCAL_AUTHORITIES
+
+    def add(case, ctype, issue, role, ptype, person, org="", final="", final_date=None):
+        rows.append((case, ctype, issue, role, ptype, person, org, final, final_date))
+
+    for kids in _children(pop).values():
+        mother = int(pop.mother[kids[0]])
+        father = int(pop.father[kids[0]])
+        lo = max(WINDOW_START, pop.dob[kids].min() + days(30))
+        hi = min(WINDOW_END, pop.dob[kids].max() + days(17 * YEAR))
+        if lo >= hi:
+            continue
+        for _ in range(rng.poisson(0.75)):
+            issue = uniform_dates(rng, lo, hi)[()]
+            in_case = kids[(pop.dob[kids] < issue) & (pop.dob[kids] + days(18 * YEAR) > issue)]
+            if len(in_case) == 0:
+                continue
+            other = father if father >= 0 or not len(adult_men) else int(rng.choice(adult_men))
+            public = rng.random() < 0.4 or other < 0
+            ctype = "Public law" if public else "Private law"
+            final = str(rng.choice(FINAL_ORDERS[ctype])) if rng.random() < 0.85 else ""
+            final_date = issue + days(rng.integers(60, 500))
+            c = case_no
+            case_no += 1
+            if public:
+                la = str(rng.choice(las))
+                add(c, ctype, issue, "Applicant", "Local authority", -1, la, final, final_date)
+                add(c, ctype, issue, "Respondent", "Person", mother, "", final, final_date)
+                if other >= 0 and rng.random() < 0.7:
+                    add(c, ctype, issue, "Respondent", "Person", other, "", final, final_date)
+                if rng.random() < 0.3:
+                    org = str(rng.choice(names.ORGANISATIONS))
+                    add(c, ctype, issue, "Other party", "Organisation", -1, org, final, final_date)
+            else:
+                applicant, respondent = (mother, other) if rng.random() < 0.6 else (other, mother)
+                add(c, ctype, issue, "Applicant", "Person", applicant, "", final, final_date)
+                add(c, ctype, issue, "Respondent", "Person", respondent, "", final, final_date)
+            for k in in_case:
+                add(c, ctype, issue, "Child", "Person", int(k), "", final, final_date)
+            if public and len(childless) and rng.random() < 0.25:
+                # Adoption by a childless couple, later.
+                adopt = issue + days(rng.integers(200, 700))
+                if adopt <= WINDOW_END:
+                    wife = int(rng.choice(childless))
+                    c = case_no
+                    case_no += 1
+                    fd = adopt + days(rng.integers(90, 300))
+                    fo = "Adoption order" if rng.random() < 0.8 else ""
+                    add(c, "Adoption", adopt, "Applicant", "Person", wife, "", fo, fd)
+                    add(
+                        c,
+                        "Adoption",
+                        adopt,
+                        "Applicant",
+                        "Person",
+                        int(pop.partner[wife]),
+                        "",
+                        fo,
+                        fd,
+                    )
+                    add(c, "Adoption", adopt, "Child", "Person", int(in_case[-1]), "", fo, fd)
+                    add(c, "Adoption", adopt, "Other party", "Local authority", -1, la, fo, fd)
+
+    for wife in couples:
+        husband = int(pop.partner[wife])
+        lo = max(WINDOW_START, max(pop.dob[wife], pop.dob[husband]) + days(18 * YEAR))
+        if lo >= WINDOW_END:
+            continue
+        for ctype, p in (("Divorce", 0.15), ("Family Law Act", 0.08)):
+            if rng.random() >= p:
+                continue
+            issue = uniform_dates(rng, lo, WINDOW_END)[()]
+            c = case_no
+            case_no += 1
+            final = str(rng.choice(FINAL_ORDERS[ctype])) if rng.random() < 0.8 else ""
+            fd = issue + days(rng.integers(60, 400))
+            first, second = (int(wife), husband) if rng.random() < 0.7 else (husband, int(wife))
+            add(c, ctype, issue, "Applicant", "Person", first, "", final, fd)
+            add(c, ctype, issue, "Respondent", "Person", second, "", final, fd)
+
+    f = pd.DataFrame(
+        rows,
+        columns=[
+            "case",
+            "case_type",
+            "date",
+            "role",
+            "party_type",
+            "person",
+            "org",
+            "final",
+            "final_date",
+        ],
+    )
+    f["person"] = f.person.astype(np.int64)
+    f["date"] = f.date.values.astype("datetime64[D]")
+    f["final_date"] = f.final_date.values.astype("datetime64[D]")
+    # Case numbers follow issue order: renumber cases by their issue date.
+    first_row = f.groupby("case").date.transform("min")
+    f = f.assign(_d=first_row).sort_values(["_d", "case"], kind="stable").drop(columns="_d")
+    f["case"] = pd.factorize(f.case)[0]
+    return f.reset_index(drop=True)
+
+
+def _company_names(rng, size: int) -> np.ndarray:
+    w = rng.choice(names.COMPANY_WORDS, size)
+    k = rng.choice(names.COMPANY_KINDS, size)
+    s = rng.choice(names.COMPANY_SUFFIXES, size)
+    return np.array([f"{a} {b} {c}" for a, b, c in zip(w, k, s, strict=True)], dtype=object)
+
+
+def generate_civil(pop: Population, seed: int) -> pd.DataFrame:
+    """One row per party per claim; companies have person -1 and a name."""
+    rng = stream(seed, "civil")
+    start = pop.dob + days(np.full(pop.n, 18 * YEAR))
+    start = np.maximum(start, WINDOW_START)
+    adult = start < WINDOW_END - days(30)
+    debtor = adult & (rng.random(pop.n) < 0.3)
+    n_claims = np.where(debtor, 1 + rng.geometric(0.45, pop.n) - 1, 0)
+    person = np.repeat(np.arange(pop.n), n_claims)
+    date = uniform_dates(rng, start[person], WINDOW_END)
+    n = len(person)
+    claim_type = rng.choice(["Money claim", "Possession claim", "Other"], n, p=[0.65, 0.25, 0.1])
+    pool = np.flatnonzero(adult)
+    companies = _company_names(rng, 400)
+    rows = []
+    for i in range(n):
+        p, d, ct = int(person[i]), date[i], claim_type[i]
+        if ct == "Money claim":
+            event = str(rng.choice(["Claim issued", "Judgment", "Warrant issued", "Settled"]))
+            amount = f"{np.exp(rng.normal(7, 1.1)):.2f}"
+        elif ct == "Possession claim":
+            event = str(rng.choice(["Claim issued", "Possession order", "Warrant issued"]))
+            amount = f"{rng.integers(4, 120) * 50:.2f}" if rng.random() < 0.6 else ""
+        else:
+            event = str(rng.choice(["Claim issued", "Judgment", "Struck out"]))
+            amount = ""
+        company = str(companies[rng.integers(0, len(companies))])
+        roll = rng.random()
+        if roll < 0.85:  # a company sues the person
+            rows.append((i, ct, d, "Claimant", "Company", -1, company, event, amount))
+            rows.append((i, ct, d, "Defendant", "Individual", p, "", event, amount))
+            partner = int(pop.partner[p])
+            if ct == "Possession claim" and partner >= 0 and rng.random() < 0.5:
+                rows.append((i, ct, d, "Defendant", "Individual", partner, "", event, amount))
+        elif roll < 0.95:  # a private landlord or lender sues the person
+            other = int(rng.choice(pool))
+            rows.append((i, ct, d, "Claimant", "Individual", other, "", event, amount))
+            rows.append((i, ct, d, "Defendant", "Individual", p, "", event, amount))
+        else:  # the person sues a company
+            rows.append((i, ct, d, "Claimant", "Individual", p, "", event, amount))
+            rows.append((i, ct, d, "Defendant", "Company", -1, company, event, amount))
+    c = pd.DataFrame(
+        rows,
+        columns=[
+            "case",
+            "claim_type",
+            "date",
+            "role",
+            "party_type",
+            "person",
+            "org",
+            "latest_event",
+            "amount",
+        ],
+    )
+    c["person"] = c.person.astype(np.int64)
+    c["date"] = c.date.values.astype("datetime64[D]")
+    c = c.sort_values(["date", "case"], kind="stable")
+    c["case"] = pd.factorize(c.case)[0]
+    return c.reset_index(drop=True)

@@ -1,0 +1,146 @@
+"""Generate a synthetic data drop: population -> journeys -> source records -> noise -> files.
+
+The whole history is generated from (seed, people) alone; a release only takes
+the snapshot of it known at the end of its month. So later releases of the same
+seed and population hold the same records (same record ids) plus new ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import logging
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from contracts.landing import LANDING_TABLES, PERSON_RECORD_TABLES
+from synthetic import sources
+from synthetic.criminal import generate_criminal
+from synthetic.family_civil import generate_civil, generate_family
+from synthetic.population import Population, generate_population
+from synthetic.writers import manifest_bytes, parquet_bytes, table_bytes, write_atomic
+from xjs.layout import check_release_id, landing_dir, manifest_path, truth_path
+
+log = logging.getLogger(__name__)
+
+TRUTH_SCHEMA = pa.schema(
+    [("source_table", pa.string()), ("record_id", pa.string()), ("person_id", pa.string())]
+)
+
+
+@dataclass(frozen=True)
+class DropSummary:
+    release_id: str
+    snapshot_date: date
+    landing_dir: Path
+    manifest_path: Path
+    truth_path: Path
+    rows: dict[str, int]  # rows per landing table
+    truth_rows: int
+    people: int  # distinct people with at least one record in the snapshot
+
+
+def snapshot_date(release_id: str) -> date:
+    """The last day of the release's month: `2024-12` and `2024-12-r2` -> 2024-12-31."""
+    check_release_id(release_id)
+    year, month = int(release_id[:4]), int(release_id[5:7])
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def created_at(release_id: str) -> str:
+    """When the extract was taken: the 9th of the next month, later for a re-issue."""
+    extracted = snapshot_date(release_id) + timedelta(days=9)
+    suffix = release_id[8:]
+    if suffix:
+        extracted += timedelta(days=1 + zlib.crc32(suffix.encode()) % 14)
+    return datetime(extracted.year, extracted.month, extracted.day, 10).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+
+
+@lru_cache(maxsize=1)
+def build_tables(people: int, seed: int) -> tuple[Population, dict[str, sources.SourceTable]]:
+    """The full history of every table (cached: several releases of one run share it)."""
+    if people < 1:
+        raise ValueError("people must be at least 1")
+    pop = generate_population(people, seed)
+    crim = generate_criminal(pop, seed)
+    tables = {
+        "magistrates_defendants": sources.magistrates(pop, crim, seed),
+        "crown_defendants": sources.crown(pop, crim, seed),
+        "family_parties": sources.family(pop, generate_family(pop, seed), seed),
+        "civil_parties": sources.civil(pop, generate_civil(pop, seed), seed),
+        "probation_events": sources.probation(pop, crim, seed),
+        "prison_journeys": sources.prison_journeys(pop, crim, seed),
+        "prison_aliases": sources.prison_aliases(pop, crim, seed),
+        "oasys_assessments": sources.oasys(pop, crim, seed),
+    }
+    assert list(tables) == list(LANDING_TABLES)
+    return pop, tables
+
+
+def generate_drop(data_dir: Path, release_id: str, people: int, seed: int) -> DropSummary:
+    """Write landing/<release_id>/ (eight tables, manifest last) and truth/<release_id>/."""
+    root = Path(data_dir)
+    as_of = snapshot_date(release_id)
+    _, tables = build_tables(people, seed)
+    out = landing_dir(root, release_id)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = manifest_path(root, release_id)
+    manifest.unlink(missing_ok=True)  # the drop is incomplete while it is rewritten
+
+    files, rows, truth = [], {}, {"source_table": [], "record_id": [], "person_id": []}
+    for name, spec in LANDING_TABLES.items():
+        columns, person = tables[name].snapshot(np.datetime64(as_of))
+        data = table_bytes(spec, columns)
+        sha = write_atomic(out / spec.filename, data)
+        n = len(columns[spec.key])
+        rows[name] = n
+        files.append(
+            {"table": name, "path": spec.filename, "format": spec.format, "rows": n, "sha256": sha}
+        )
+        if name in PERSON_RECORD_TABLES:
+            is_person = person >= 0
+            truth["source_table"] += [name] * int(is_person.sum())
+            truth["record_id"] += list(columns["record_id"][is_person])
+            truth["person_id"] += list(Population.person_id(person[is_person]))
+        log.info("wrote %s: %d rows", name, n)
+
+    truth_file = truth_path(root, release_id)
+    truth_table = pa.Table.from_pydict(truth, schema=TRUTH_SCHEMA)
+    write_atomic(truth_file, parquet_bytes(truth_table))
+    write_atomic(manifest, manifest_bytes(release_id, created_at(release_id), files))
+    return DropSummary(
+        release_id=release_id,
+        snapshot_date=as_of,
+        landing_dir=out,
+        manifest_path=manifest,
+        truth_path=truth_file,
+        rows=rows,
+        truth_rows=truth_table.num_rows,
+        people=len(set(truth["person_id"])),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m synthetic --data-dir DIR --release R --people N --seed S`."""
+    parser = argparse.ArgumentParser(prog="synthetic", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--release", required=True)
+    parser.add_argument("--people", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args(argv)
+    summary = generate_drop(args.data_dir, args.release, args.people, args.seed)
+    print(
+        f"release {summary.release_id} (snapshot {summary.snapshot_date}): "
+        f"{summary.people} people, {summary.truth_rows} person records"
+    )
+    for name, n in summary.rows.items():
+        print(f"  {name:<24} {n:>9,d} rows")
+    return 0

@@ -1,0 +1,81 @@
+"""The Dagster definitions load, validate and have the intended shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from contracts.landing import LANDING_TABLES
+from orchestration.definitions import defs
+from orchestration.defs.dbt import dbt_build_args
+from orchestration.defs.jobs import RELEASE_JOB
+from orchestration.defs.linkage import PERSON_RECORDS
+
+
+def _graph():
+    return defs().resolve_asset_graph()
+
+
+def test_definitions_validate():
+    dg.Definitions.validate_loadable(defs())
+
+
+def test_graph_runs_ingest_to_evaluation():
+    graph = _graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert {f"landing/{t}" for t in LANDING_TABLES} <= keys
+    assert {"xjs_link", "linkage_evaluation", PERSON_RECORDS.to_user_string()} <= keys
+    # int_person_records reaches back to every landing table
+    upstream = graph.upstream_key_closure if hasattr(graph, "upstream_key_closure") else None
+    ancestors = (
+        upstream(PERSON_RECORDS)
+        if upstream
+        else {k for k in graph.get_all_asset_keys() if k.path[0] == "landing"}
+    )
+    assert {dg.AssetKey(["landing", t]) for t in LANDING_TABLES} <= set(ancestors)
+    assert PERSON_RECORDS in graph.get(dg.AssetKey("xjs_link")).parent_keys
+    assert dg.AssetKey("xjs_link") in graph.get(dg.AssetKey("linkage_evaluation")).parent_keys
+
+
+def test_every_asset_is_partitioned_by_release():
+    graph = _graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if node.is_materializable:
+            assert node.partitions_def is not None, key
+            assert node.partitions_def.name == "releases", key
+
+
+def test_gates_are_blocking_checks():
+    checks = {
+        (spec.asset_key.to_user_string(), spec.name): spec
+        for checks_def in defs().asset_checks or []
+        for spec in checks_def.check_specs
+    }
+    for table in LANDING_TABLES:
+        assert checks[(f"landing/{table}", "landing_contract")].blocking
+    assert checks[(PERSON_RECORDS.to_user_string(), "person_records_contract")].blocking
+    assert checks[("xjs_link", "xjs_link_contract")].blocking
+
+
+def test_groups():
+    graph = _graph()
+    groups = {k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert groups["landing/magistrates_defendants"] == "ingest"
+    assert groups[PERSON_RECORDS.to_user_string()] == "staging"
+    assert groups["xjs_link"] == "linkage"
+
+
+def test_release_job_is_defined():
+    assert defs().resolve_job_def(RELEASE_JOB).partitions_def.name == "releases"
+
+
+def test_dbt_build_args_pass_release_and_warehouse_as_vars():
+    args = dbt_build_args("2025-03-r2", Path("/data/warehouse/2025-03-r2.duckdb"))
+    assert args[:2] == ["build", "--vars"]
+    assert json.loads(args[2]) == {
+        "release_id": "2025-03-r2",
+        "warehouse_path": "/data/warehouse/2025-03-r2.duckdb",
+    }
