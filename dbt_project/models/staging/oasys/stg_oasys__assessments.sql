@@ -1,0 +1,76 @@
+with
+
+source as (
+
+    select * from {{ source('landing', 'oasys_assessments') }}
+
+),
+
+renamed as (
+
+    select
+        record_id,
+        {{ clean_text('assessment_id') }} as assessment_id,
+        {{ clean_text('oasys_offender_pk') }} as oasys_offender_pk,
+
+        -- person
+        {{ all_forenames(['forename_1', 'forename_2']) }} as forenames,
+        {{ clean_name('family_name') }} as last_name,
+        {{ clean_date_of_birth('date_of_birth') }} as date_of_birth,
+        {{ standardise_sex('gender') }} as sex,
+        {{ standardise_pnc('pnc') }} as pnc,
+        {{ standardise_cro('cro') }} as cro,
+        {{ standardise_noms_number('prison_number') }} as noms_number,
+        {{ standardise_crn('crn') }} as crn,
+
+        -- assessment
+        assessment_date,
+        {{ clean_text('assessment_type') }} as assessment_type,
+        accommodation as need_accommodation,
+        ete as need_ete,
+        finance as need_finance,
+        relationships as need_relationships,
+        lifestyle as need_lifestyle,
+        drugs as need_drugs,
+        alcohol as need_alcohol,
+        thinking_behaviour as need_thinking_behaviour,
+        attitudes as need_attitudes,
+        ogrs3
+
+    from source
+
+),
+
+final as (
+
+    select
+        record_id,
+        assessment_id,
+        oasys_offender_pk,
+        {{ first_forename('forenames') }} as first_name,
+        {{ other_forenames('forenames') }} as middle_names,
+        last_name,
+        date_of_birth,
+        sex,
+        pnc,
+        cro,
+        noms_number,
+        crn,
+        assessment_date,
+        assessment_type,
+        need_accommodation,
+        need_ete,
+        need_finance,
+        need_relationships,
+        need_lifestyle,
+        need_drugs,
+        need_alcohol,
+        need_thinking_behaviour,
+        need_attitudes,
+        ogrs3
+
+    from renamed
+
+)
+
+select * from final
