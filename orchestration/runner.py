@@ -18,6 +18,7 @@ class RunOutcome:
     success: bool
     failure: str = ""
     metadata: dict[str, dict] = field(default_factory=dict)  # asset key -> numeric/text metadata
+    failed_checks: dict[str, dict] = field(default_factory=dict)  # check key -> its metadata
 
 
 def _instance() -> dg.DagsterInstance:
@@ -27,17 +28,22 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-def run_release(release_id: str, instance: dg.DagsterInstance | None = None) -> RunOutcome:
+def run_release(
+    release_id: str, instance: dg.DagsterInstance | None = None, log_level: str = "WARNING"
+) -> RunOutcome:
     instance = instance or _instance()
     if not instance.has_dynamic_partition(release_partitions.name, release_id):
         instance.add_dynamic_partitions(release_partitions.name, [release_id])
     job = load_defs().resolve_job_def(RELEASE_JOB)
     result = job.execute_in_process(
-        partition_key=release_id, instance=instance, raise_on_error=False
+        partition_key=release_id,
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     outcome = RunOutcome(run_id=result.run_id, success=result.success)
     for event in result.get_asset_materialization_events():
-        mat = event.asset_materialization
+        mat = event.event_specific_data.materialization
         outcome.metadata[mat.asset_key.to_user_string()] = {
             k: v.value for k, v in mat.metadata.items()
         }
@@ -52,6 +58,9 @@ def run_release(release_id: str, instance: dg.DagsterInstance | None = None) -> 
         reasons = [
             f"step {e.step_key} failed: {e.step_failure_data.error.message.strip()}" for e in failed
         ]
-        reasons += [f"check {c.asset_check_key.to_user_string()} failed" for c in checks]
+        for c in checks:
+            name = c.asset_check_key.to_user_string()
+            outcome.failed_checks[name] = {k: v.value for k, v in c.metadata.items()}
+            reasons.append(f"check {name} failed: {c.description or ''}".strip())
         outcome.failure = "; ".join(reasons) or "see the run's event log"
     return outcome

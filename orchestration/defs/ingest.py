@@ -74,7 +74,7 @@ def build_ingest(table: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinit
     def landing_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
         with storage.warehouse(context.partition_key, read_only=True) as con:
             frame = arrow_to_pandas(
-                con.execute(f"select * from {LANDING_SCHEMA}.{table}").to_arrow_table()
+                con.sql(f"select * from {LANDING_SCHEMA}.{table}").to_arrow_table()
             )
         return check_result(validate(LANDING_SCHEMAS[table], frame))
 

@@ -45,7 +45,7 @@ def previous_release(storage: XjsStorage, release_id: str) -> str | None:
 def _person_records(storage: XjsStorage, release_id: str) -> pd.DataFrame:
     with storage.warehouse(release_id, read_only=True) as con:
         return arrow_to_pandas(
-            con.execute(f"select * from {PERSON_RECORDS_TABLE}").to_arrow_table()
+            con.sql(f"select * from {PERSON_RECORDS_TABLE}").to_arrow_table()
         )
 
 
