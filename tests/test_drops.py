@@ -91,9 +91,7 @@ def test_parquet_with_a_wrong_type_fails_with_the_column(drop_copy):
     path = layout.landing_dir(drop_copy, RELEASE) / "probation_events.parquet"
     table = pq.read_table(path)
     index = table.schema.get_field_index("referral_date")
-    table = table.set_column(
-        index, "referral_date", table.column(index).cast(pa.string())
-    )
+    table = table.set_column(index, "referral_date", table.column(index).cast(pa.string()))
     pq.write_table(table, path)
     _rewrite(drop_copy, "probation_events", path.read_bytes())
     with pytest.raises(drops.DropError, match=r"probation_events\.parquet: .*referral_date"):

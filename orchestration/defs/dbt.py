@@ -35,14 +35,33 @@ class XjsDbtTranslator(DagsterDbtTranslator):
         return ["team:data-engineering"]
 
 
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsStorage):
+    release_id = context.partition_key
+    args = dbt_build_args(release_id, storage.warehouse_path(release_id))
+    yield from dbt.cli(args, context=context).stream()
+
+
+# Two dbt assets because linkage sits between them: staging and
+# int_person_records feed Splink; the marts read its lookup (source linkage.xjs_link).
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    select="path:models/staging path:models/intermediate",
     partitions_def=release_partitions,
     dagster_dbt_translator=XjsDbtTranslator(),
     pool=DUCKDB_POOL,
 )
-def xjs_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsStorage):
-    release_id = context.partition_key
-    args = dbt_build_args(release_id, storage.warehouse_path(release_id))
-    yield from dbt.cli(args, context=context).stream()
+def dbt_standardise(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsStorage):
+    yield from _build(context, dbt, storage)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select="path:models/marts",
+    partitions_def=release_partitions,
+    dagster_dbt_translator=XjsDbtTranslator(),
+    pool=DUCKDB_POOL,
+)
+def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsStorage):
+    yield from _build(context, dbt, storage)

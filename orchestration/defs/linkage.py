@@ -19,11 +19,12 @@ from contracts.xjs_link import reconcile_records, xjs_link_schema
 from linkage.evaluation import evaluate
 from linkage.pipeline import link_release
 from orchestration.checks import check_result
-from orchestration.defs.partitions import release_partitions
+from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
 from xjs import layout
 
 PERSON_RECORDS = dg.AssetKey(PERSON_RECORDS_TABLE.split("."))  # as dagster-dbt keys it
+LINK_TABLE = "linkage.xjs_link"  # dbt source linkage.xjs_link
 EVALUATION_FILE = "evaluation.json"
 
 
@@ -44,9 +45,7 @@ def previous_release(storage: XjsStorage, release_id: str) -> str | None:
 
 def _person_records(storage: XjsStorage, release_id: str) -> pd.DataFrame:
     with storage.warehouse(release_id, read_only=True) as con:
-        return arrow_to_pandas(
-            con.sql(f"select * from {PERSON_RECORDS_TABLE}").to_arrow_table()
-        )
+        return arrow_to_pandas(con.sql(f"select * from {PERSON_RECORDS_TABLE}").to_arrow_table())
 
 
 @dg.asset_check(
@@ -64,6 +63,7 @@ def person_records_contract(context: dg.AssetCheckExecutionContext, storage: Xjs
 @dg.asset(
     deps=[PERSON_RECORDS],
     partitions_def=release_partitions,
+    pool=DUCKDB_POOL,
     group_name="linkage",
     kinds={"splink", "duckdb"},
     owners=["team:data-engineering"],
@@ -86,6 +86,13 @@ def xjs_link(context: dg.AssetExecutionContext, storage: XjsStorage) -> dg.Mater
         )
     finally:
         con.close()
+    # the marts (dbt) read the lookup from the warehouse
+    with storage.warehouse(release_id) as con:
+        con.execute(f"create schema if not exists {LINK_TABLE.split('.')[0]}")
+        con.execute(
+            f"create or replace table {LINK_TABLE} as select * from read_parquet(?)",
+            [str(result.xjs_link_path)],
+        )
     context.log.info(
         f"{result.records} records -> {result.persons} persons; "
         f"previous release {previous or 'none'}"

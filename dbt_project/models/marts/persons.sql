@@ -1,0 +1,49 @@
+-- One row per person (person_id at the default threshold): how many records
+-- they have in each source, and when their involvement with justice began and
+-- ended. Internal: it is keyed by the un-pseudonymised person_id.
+with
+
+link as (
+    select * from {{ source('linkage', 'xjs_link') }}
+),
+
+records as (
+    select source_table, record_id, event_date, sex, date_of_birth, ethnic_group
+    from {{ ref('int_person_records') }}
+),
+
+person_records as (
+    select
+        link.person_id,
+        records.*
+    from link
+    inner join records
+        on link.source_table = records.source_table
+        and link.record_id = records.record_id
+),
+
+final as (
+    select
+        person_id,
+        count(*) as records,
+        count(distinct source_table) as sources,
+        {% for source in ['magistrates_defendants', 'crown_defendants', 'family_parties',
+                          'civil_parties', 'probation_events', 'prison_journeys',
+                          'oasys_assessments'] -%}
+        count(*) filter (where source_table = '{{ source }}') as {{ source }}_records,
+        {% endfor -%}
+        count(*) filter (where source_table = 'family_parties') > 0 as has_family,
+        count(*) filter (where source_table = 'civil_parties') > 0 as has_civil,
+        count(*) filter (
+            where source_table not in ('family_parties', 'civil_parties')
+        ) > 0 as has_criminal,
+        min(event_date) as first_event_date,
+        max(event_date) as last_event_date,
+        mode(sex) as sex,
+        mode(date_of_birth) as date_of_birth,
+        mode(ethnic_group) as ethnic_group
+    from person_records
+    group by person_id
+)
+
+select * from final
