@@ -10,6 +10,7 @@ import dagster as dg
 from orchestration.definitions import defs as load_defs
 from orchestration.defs.jobs import RELEASE_JOB
 from orchestration.defs.partitions import release_partitions
+from xjs import layout
 
 
 @dataclass
@@ -64,3 +65,31 @@ def run_release(
             reasons.append(f"check {name} failed: {c.description or ''}".strip())
         outcome.failure = "; ".join(reasons) or "see the run's event log"
     return outcome
+
+
+def releases_to_backfill(
+    available: list[str], first: str | None = None, last: str | None = None
+) -> list[str]:
+    """The releases between first and last (inclusive), in release order."""
+    return [
+        r
+        for r in layout.sort_release_ids(available)
+        if (first is None or r >= first) and (last is None or r <= last)
+    ]
+
+
+def backfill(
+    release_ids: list[str], instance: dg.DagsterInstance | None = None, **kwargs
+) -> list[tuple[str, RunOutcome]]:
+    """Run releases one after another in release order, stopping at the first failure.
+
+    Order matters: each release's person ids carry over from the one before.
+    """
+    instance = instance or _instance()
+    outcomes = []
+    for release_id in layout.sort_release_ids(release_ids):
+        outcome = run_release(release_id, instance=instance, **kwargs)
+        outcomes.append((release_id, outcome))
+        if not outcome.success:
+            break
+    return outcomes

@@ -67,6 +67,37 @@ def run(
     _print_summary(root, release, outcome.metadata, seconds)
 
 
+@app.command()
+def backfill(
+    data_dir: Path | None = DataDirOption,
+    first: str | None = typer.Option(None, "--from", help="First release (default: oldest)."),
+    last: str | None = typer.Option(None, "--to", help="Last release (default: newest)."),
+) -> None:
+    """Run every complete drop in landing/ (or a range) in release order, one at a time."""
+    from xjs import drops
+
+    root = layout.data_dir(data_dir)
+    os.environ["XJS_DATA_DIR"] = str(root)
+    from orchestration.runner import backfill as run_backfill
+    from orchestration.runner import releases_to_backfill
+
+    releases = releases_to_backfill(drops.releases_with_manifest(root), first, last)
+    if not releases:
+        console.print(f"No complete drops in {layout.landing_root(root)} for that range")
+        raise typer.Exit(1)
+    console.print(f"Backfilling {len(releases)} releases in order: {', '.join(releases)}")
+    for release, outcome in run_backfill(releases):
+        if not outcome.success:
+            console.print(f"[red]{release} failed[/red]: {outcome.failure}; later releases not run")
+            raise typer.Exit(1)
+        link = outcome.metadata.get("xjs_link", {})
+        kept, new = int(link.get("persons_kept", 0)), int(link.get("persons_new", 0))
+        console.print(
+            f"{release}: {int(link.get('records', 0)):,} records -> "
+            f"{int(link.get('persons', 0)):,} persons ({kept:,} ids kept, {new:,} new)"
+        )
+
+
 def _print_summary(root: Path, release: str, metadata: dict, seconds: float) -> None:
     rows = Table("landing table", "rows", title=f"Release {release}")
     for key, meta in sorted(metadata.items()):

@@ -210,3 +210,42 @@ def verify_drop(root: Path, release_id: str) -> None:
     manifest = read_manifest(root, release_id)
     for table in manifest.files:
         read_table(root, release_id, table)
+
+
+def drop_fingerprint(root: Path, release_id: str) -> str:
+    """Identifies one drop: the sha256 of its manifest, which lists every file's sha256."""
+    return sha256_of(layout.manifest_path(root, release_id))
+
+
+@dataclass
+class LandingScan:
+    """What the drop sensor found: complete drops not yet run, and why others wait."""
+
+    ready: list[tuple[str, str]]  # (release_id, fingerprint), in release order
+    problems: dict[str, str]  # folder name -> reason (file and problem, no row values)
+
+
+def scan_landing(root: Path, seen: dict[str, str]) -> LandingScan:
+    """Complete, verified drops whose fingerprint is not in `seen` (release -> fingerprint)."""
+    scan = LandingScan(ready=[], problems={})
+    landing = layout.landing_root(root)
+    if not landing.exists():
+        return scan
+    for folder in sorted(p for p in landing.iterdir() if p.is_dir()):
+        name = folder.name
+        if not layout.RELEASE_ID_PATTERN.fullmatch(name):
+            scan.problems[name] = f"{folder}: folder name is not a release id"
+            continue
+        if not layout.manifest_path(root, name).exists():
+            scan.problems[name] = f"{folder}: incomplete, no {layout.MANIFEST_NAME} yet"
+            continue
+        fingerprint = drop_fingerprint(root, name)
+        if seen.get(name) == fingerprint:
+            continue
+        try:
+            verify_drop(root, name)
+        except DropError as err:
+            scan.problems[name] = str(err)
+            continue
+        scan.ready.append((name, fingerprint))
+    return scan

@@ -38,7 +38,8 @@ class XjsDbtTranslator(DagsterDbtTranslator):
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsStorage):
     release_id = context.partition_key
     args = dbt_build_args(release_id, storage.warehouse_path(release_id))
-    yield from dbt.cli(args, context=context).stream()
+    # row counts of every model as numeric metadata, so the UI plots them per release
+    yield from dbt.cli(args, context=context).stream().fetch_row_counts()
 
 
 # Two dbt assets because linkage sits between them: staging and

@@ -336,7 +336,12 @@ def dbt_build(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("dbt_build")
     warehouse = tmp_path / "warehouse.duckdb"
     write_landing(warehouse)
-    result = run_dbt(["build"], warehouse, tmp_path)
+    # staging and intermediate: the marts need the linkage's lookup (end-to-end tests)
+    result = run_dbt(
+        ["build", "--select", "path:models/staging", "path:models/intermediate"],
+        warehouse,
+        tmp_path,
+    )
     assert result.exception is None
     assert result.success, "dbt build failed (see the dbt log above)"
     return warehouse, result.result.results
