@@ -31,8 +31,9 @@ test: setup  ## every test, the slow end-to-end ones included
 test-fast: setup
 	$(RUN) pytest -m "not slow"
 
-ui: setup  ## the Dagster UI on http://127.0.0.1:3000 (localhost only)
-	$(RUN) dagster dev -w workspace.yaml --host 127.0.0.1 --port 3000
+UI_PORT ?= 3000
+ui: setup  ## the Dagster UI on http://127.0.0.1:3000, bound to localhost only
+	$(RUN) dagster dev -w workspace.yaml --host 127.0.0.1 --port $(UI_PORT)
 
 lint: setup
 	$(RUN) ruff check .
