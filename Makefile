@@ -44,5 +44,8 @@ format: setup
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
+bench: setup  ## speed and memory: the generator at ~1M landing records (BENCH_ARGS=--10m for 10M)
+	$(RUN) python -m benchmarks.bench_synthetic $(BENCH_ARGS)
+
 clean:
 	rm -rf data dbt_project/target dbt_project/logs

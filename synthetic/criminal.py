@@ -37,9 +37,14 @@ OFFENCES = [
 ]
 OFFENCE_P = [0.2, 0.18, 0.15, 0.1, 0.08, 0.07, 0.07, 0.05, 0.04, 0.03, 0.02, 0.01]
 OUTCOMES = ["Convicted", "Acquitted", "Withdrawn", "Committed for trial", "Committed for sentence"]
-OUTCOME_P = [0.66, 0.04, 0.12, 0.11, 0.07]
+# Criminal Justice Statistics (approximate): most magistrates' cases end there; about
+# 5% are sent for trial and 2% committed for sentence, so Crown Court receipts are about
+# a thirteenth of magistrates' defendants (with appeals and either-way serious cases).
+OUTCOME_P = [0.785, 0.03, 0.125, 0.04, 0.02]
 DISPOSALS = ["Fine", "Discharge", "Community order", "Suspended sentence", "Immediate custody"]
-DISPOSAL_P = [0.5, 0.12, 0.2, 0.09, 0.09]
+DISPOSAL_P = [0.74, 0.07, 0.1, 0.045, 0.045]
+SERIOUS_SENT_FOR_TRIAL = 0.2  # robbery, sexual offences, burglary: extra share sent to Crown
+APPEAL_RATE = 0.01  # of convictions appealed to the Crown Court
 CROWN_SENTENCES = [
     "Immediate custody",
     "Suspended sentence",
@@ -101,6 +106,7 @@ class CriminalEvents:
     pnc_serial: np.ndarray
     cro_year: np.ndarray
     cro_serial: np.ndarray
+    cases: np.ndarray  # per person: magistrates' cases in the window (0 for non-offenders)
     mags: pd.DataFrame
     crown: pd.DataFrame
     prison: pd.DataFrame
@@ -191,7 +197,7 @@ def _magistrates(rng, pop: Population) -> tuple[pd.DataFrame, np.ndarray]:
     m["offence"] = rng.choice(OFFENCES, size=n, p=OFFENCE_P)
     m["outcome"] = rng.choice(OUTCOMES, size=n, p=OUTCOME_P)
     serious = m.offence.isin(["Robbery", "Sexual offences", "Burglary"]).values
-    m.loc[serious & (rng.random(n) < 0.5), "outcome"] = "Committed for trial"
+    m.loc[serious & (rng.random(n) < SERIOUS_SENT_FOR_TRIAL), "outcome"] = "Committed for trial"
     convicted = (m.outcome == "Convicted").values
     m["disposal"] = np.where(convicted, rng.choice(DISPOSALS, size=n, p=DISPOSAL_P), "")
     plea = rng.choice(["Guilty", "Not guilty", "No plea"], size=n, p=[0.7, 0.18, 0.12])
@@ -230,7 +236,9 @@ def _identifiers(rng, pop: Population, mags: pd.DataFrame):
 
 def _crown(rng, pop: Population, mags: pd.DataFrame) -> pd.DataFrame:
     committed = mags.index[mags.committed].values
-    appeal = mags.index[(mags.outcome == "Convicted") & (rng.random(len(mags)) < 0.02)].values
+    appeal = mags.index[
+        (mags.outcome == "Convicted") & (rng.random(len(mags)) < APPEAL_RATE)
+    ].values
     src = np.r_[committed, appeal]
     kind = np.r_[
         np.where(mags.outcome.values[committed] == "Committed for trial", "Trial", "Sentence"),
@@ -532,6 +540,7 @@ def generate_criminal(pop: Population, seed: int) -> CriminalEvents:
     prison = _prison(stream(seed, "prison"), pop, mags, crown)
     probation = _probation(stream(seed, "probation"), pop, mags, crown, prison)
     oasys = _oasys(stream(seed, "oasys"), pop, prison, probation)
+    cases = np.bincount(mags.person.values, minlength=pop.n)
     return CriminalEvents(
-        *ids, mags=mags, crown=crown, prison=prison, probation=probation, oasys=oasys
+        *ids, cases=cases, mags=mags, crown=crown, prison=prison, probation=probation, oasys=oasys
     )

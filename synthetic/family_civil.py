@@ -33,9 +33,22 @@ def _children(pop: Population) -> dict[int, np.ndarray]:
     return dict(zip(units.tolist(), np.split(kids, first[1:]), strict=True))
 
 
-def generate_family(pop: Population, seed: int) -> pd.DataFrame:
-    """One row per party per case; `person` is -1 for non-person parties."""
+# Overlap with criminal courts: children's services are far more often involved where a
+# parent offends repeatedly, and debt and rent arrears are commoner among offenders.
+PUBLIC_LAW_P = (
+    0.3,
+    0.6,
+)  # share of a family's cases that are public law: (else, repeat offender parent)
+DEBTOR_P = (0.2, 0.4)  # adults with civil claims against them: (non-offender, offender)
+
+
+def generate_family(pop: Population, seed: int, cases: np.ndarray | None = None) -> pd.DataFrame:
+    """One row per party per case; `person` is -1 for non-person parties.
+
+    `cases` (magistrates' cases per person) makes public law likelier for repeat offenders.
+    """
     rng = stream(seed, "family")
+    repeat = np.zeros(pop.n, dtype=bool) if cases is None else cases >= 3
     rows: list[tuple] = []
     case_no = 0
     adult_men = np.flatnonzero(pop.is_adult & (pop.sex == MALE))
@@ -59,7 +72,8 @@ def generate_family(pop: Population, seed: int) -> pd.DataFrame:
             if len(in_case) == 0:
                 continue
             other = father if father >= 0 or not len(adult_men) else int(rng.choice(adult_men))
-            public = rng.random() < 0.4 or other < 0
+            p_public = PUBLIC_LAW_P[int(repeat[mother] or (father >= 0 and repeat[father]))]
+            public = rng.random() < p_public or other < 0
             ctype = "Public law" if public else "Private law"
             final = str(rng.choice(FINAL_ORDERS[ctype])) if rng.random() < 0.85 else ""
             final_date = issue + days(rng.integers(60, 500))
@@ -152,13 +166,14 @@ def _company_names(rng, size: int) -> np.ndarray:
     return np.array([f"{a} {b} {c}" for a, b, c in zip(w, k, s, strict=True)], dtype=object)
 
 
-def generate_civil(pop: Population, seed: int) -> pd.DataFrame:
+def generate_civil(pop: Population, seed: int, cases: np.ndarray | None = None) -> pd.DataFrame:
     """One row per party per claim; companies have person -1 and a name."""
     rng = stream(seed, "civil")
+    offends = np.zeros(pop.n, dtype=bool) if cases is None else cases > 0
     start = pop.dob + days(np.full(pop.n, 18 * YEAR))
     start = np.maximum(start, WINDOW_START)
     adult = start < WINDOW_END - days(30)
-    debtor = adult & (rng.random(pop.n) < 0.3)
+    debtor = adult & (rng.random(pop.n) < np.where(offends, DEBTOR_P[1], DEBTOR_P[0]))
     n_claims = np.where(debtor, 1 + rng.geometric(0.45, pop.n) - 1, 0)
     person = np.repeat(np.arange(pop.n), n_claims)
     date = uniform_dates(rng, start[person], WINDOW_END)

@@ -32,6 +32,7 @@ class Population:
     forename3: np.ndarray
     surname: np.ndarray  # current surname
     birth_surname: np.ndarray  # differs for some married women
+    married_on: np.ndarray  # datetime64[D]: from when `surname` replaced `birth_surname`
     ethnicity: np.ndarray  # 2001 census code, e.g. W1
     unit: np.ndarray  # household index
     unit_type: np.ndarray  # per person: type of their household
@@ -162,14 +163,36 @@ def generate_population(people: int, seed: int) -> Population:
     own_surname = _draw_names(rng, "surname", group)
     birth_surname = np.where(sex == MALE, unit_surname, own_surname)
     birth_surname = np.where((ut == SINGLE) | ~is_adult, unit_surname, birth_surname)
+    # Double-barrelled surnames (about 1.5% of people): some singles, and children given
+    # both parents' names (Smith-Jones), so sources can key one part or drop the hyphen.
+    second = _draw_names(rng, "surname", group)
+    barrel = (ut == SINGLE) & (rng.random(people) < 0.015) & (second != birth_surname)
+    birth_surname[barrel] = birth_surname[barrel] + "-" + second[barrel]
     surname = birth_surname.copy()
     mother_first = (ut != SINGLE) & (pos == 0)
     married = mother_first & (rng.random(people) < np.where(ut == LONE_PARENT, 0.4, 0.7))
     surname[married] = unit_surname[married]
-    # Children of two parents mostly take the father's surname, else the mother's own.
-    kid_mothers = ~is_adult & (ut == TWO_PARENTS) & (rng.random(people) < 0.1)
+    # Married from a date: records before it carry the birth surname (a true change).
+    married_on = np.full(people, ALWAYS)
+    lo = np.maximum(dob + days(np.full(people, 18 * 365.25)), np.datetime64("2000-01-01"))
+    married_on[married] = uniform_dates(rng, lo, np.datetime64("2024-06-30"))[married]
+    # Children of two parents mostly take the father's surname, some the mother's own,
+    # some both (double-barrelled).
+    roll = rng.random(people)
+    kid_mothers = ~is_adult & (ut == TWO_PARENTS) & (roll < 0.1)
     surname[kid_mothers] = birth_surname[first[kid_mothers]]
-    birth_surname[kid_mothers] = surname[kid_mothers]
+    kid_both = (
+        ~is_adult
+        & (ut == TWO_PARENTS)
+        & (roll >= 0.1)
+        & (roll < 0.16)
+        & (birth_surname[first] != unit_surname)
+    )
+    surname[kid_both] = unit_surname[kid_both] + "-" + birth_surname[first[kid_both]]
+    surname[kid_both] = np.array(
+        [s.split("-")[0] + "-" + s.split("-")[-1] for s in surname[kid_both]], dtype=object
+    )
+    birth_surname[kid_mothers | kid_both] = surname[kid_mothers | kid_both]
 
     forename1 = _forenames(rng, sex, group)
     forename2 = _forenames(rng, sex, group)
@@ -213,6 +236,7 @@ def generate_population(people: int, seed: int) -> Population:
         forename3=forename3.astype(object),
         surname=surname,
         birth_surname=birth_surname,
+        married_on=married_on.astype("datetime64[D]"),
         ethnicity=ethnicity,
         unit=unit,
         unit_type=ut,

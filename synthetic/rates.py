@@ -1,67 +1,66 @@
 """Per-source coverage and error rates: the one place to tune how messy each source is.
 
-Every rate is a probability per record (identifier coverage: of the records of a
-person who has that identifier). A later issue documents and profiles these.
-
-| source      | typo | nick | dob miss | dob swap | placeholder | pnc  | cro  | mistype |
-|-------------|------|------|----------|----------|-------------|------|------|---------|
-| magistrates | .04  | .06  | .08      | .015     | .01         | .45  | .15  | .02     |
-| crown       | .02  | .03  | .03      | .01      | 0           | .85  | -    | .01     |
-| family      | .03  | .05  | .45      | .01      | 0           | -    | -    | -       |
-| civil       | .04  | .08  | .88      | .01      | 0           | -    | -    | -       |
-| probation   | .02  | .03  | .01      | .01      | .02         | .88  | .60  | .01     |
-| prison      | .02  | .02  | .01      | .005     | 0           | .85  | .60  | .01     |
-| oasys       | .02  | .03  | .02      | .01      | 0           | .75  | .45  | .01     |
-
-Source-specific fields (NOMS / CRN coverage, no-fixed-abode, sex unknown,
-junk ethnicity, ...) are set in each source's instance in RATES below.
+docs/synthetic-model.md documents every number here with its reasoning;
+`xjs profile` prints the realised rates and tests/synthetic/test_profile.py holds
+them to these values. Every rate is a probability per person record unless its
+comment says "of eligible records" (e.g. maiden_name: of records of married women).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+PLACEHOLDERS = ("1900-01-01", "1970-01-01")
+
 
 @dataclass(frozen=True)
 class SourceRates:
     name_typo: float = 0.0  # forename or surname with one keying error
+    phonetic: float = 0.0  # a name spelt as it sounds (Stephen -> Steven, Philips -> Fillips)
     nickname: float = 0.0  # forename keyed as a diminutive (from the `nicknames` package)
     middle_dropped: float = 0.0  # middle names not recorded
     names_swapped: float = 0.0  # forename and surname transposed
-    maiden_name: float = 0.0  # a married woman recorded under her birth surname
+    maiden_name: float = 0.0  # of records of married women: birth surname keyed instead
+    hyphen_variant: float = 0.0  # of double-barrelled surnames: one part, or space/no hyphen
+    junk_name: float = 0.0  # NOT ENTERED / MIG_ERROR_nnn / NO_SHOW_nnn instead of a name
     dob_missing: float = 0.0
-    dob_placeholder: float = 0.0  # a dummy date (source-specific) instead of the real one
-    dob_swap: float = 0.0  # day and month transposed (when both <= 12)
-    dob_typo: float = 0.0  # day or year off by a little
+    dob_placeholder: float = 0.0  # 1900-01-01 or 1970-01-01 instead of the real date
+    dob_swap: float = 0.0  # day and month transposed
+    dob_typo: float = 0.0  # day or year off by one, or two digits of the year transposed
     sex_unknown: float = 0.0
     postcode_missing: float = 0.0
     postcode_stale: float = 0.0  # a previous address rather than the current one
     no_fixed_abode: float = 0.0  # NF1 1NF (LIBRA) or missing
     ethnicity_missing: float = 0.0
     ethnicity_junk: float = 0.0  # `Z_Dummy Ethnicity 04`, `Refusal`, ...
-    pnc: float = 0.0  # coverage of PNC (if the person has one)
+    pnc: float = 0.0  # coverage of PNC (of records of people who have one)
     pnc_short: float = 0.0  # share of carried PNCs written in short form
-    cro: float = 0.0
-    noms: float = 0.0
-    crn: float = 0.0
+    cro: float = 0.0  # coverage of CRO (of records of people who have one)
+    noms: float = 0.0  # coverage of the prison number (of records after a first custody)
+    crn: float = 0.0  # coverage of the CRN (of records after a first probation event)
     id_mistype: float = 0.0  # a carried PNC/CRO keyed with a wrong check letter
     id_duplicate: float = 0.0  # a new person-level id issued by mistake (NOMS, CRN, PKs)
     id_wrong_person: float = 0.0  # another person's id reused (prison numbers)
+    corrected: float = 0.0  # of records with a name or DOB error: fixed in a later release
+    placeholders: tuple[str, ...] = PLACEHOLDERS
 
 
 RATES: dict[str, SourceRates] = {
     "magistrates_defendants": SourceRates(
-        name_typo=0.04,
-        nickname=0.06,
+        name_typo=0.035,
+        phonetic=0.015,
+        nickname=0.05,
         middle_dropped=0.3,
         names_swapped=0.005,
-        maiden_name=0.05,
-        dob_missing=0.08,
-        dob_placeholder=0.01,
-        dob_swap=0.015,
+        maiden_name=0.08,
+        hyphen_variant=0.5,
+        junk_name=0.004,
+        dob_missing=0.03,
+        dob_placeholder=0.008,
+        dob_swap=0.012,
         dob_typo=0.01,
         sex_unknown=0.02,
-        postcode_missing=0.08,
+        postcode_missing=0.06,
         postcode_stale=0.15,
         no_fixed_abode=0.03,
         ethnicity_missing=0.3,
@@ -69,14 +68,19 @@ RATES: dict[str, SourceRates] = {
         pnc_short=0.5,
         cro=0.15,
         id_mistype=0.02,
+        corrected=0.2,
     ),
     "crown_defendants": SourceRates(
-        name_typo=0.02,
+        name_typo=0.025,
+        phonetic=0.01,
         nickname=0.03,
         middle_dropped=0.2,
-        maiden_name=0.03,
-        dob_missing=0.03,
-        dob_swap=0.01,
+        names_swapped=0.002,
+        maiden_name=0.05,
+        hyphen_variant=0.3,
+        junk_name=0.002,
+        dob_missing=0.02,
+        dob_swap=0.008,
         dob_typo=0.005,
         sex_unknown=0.01,
         postcode_missing=0.15,
@@ -85,38 +89,51 @@ RATES: dict[str, SourceRates] = {
         pnc=0.85,
         pnc_short=0.1,
         id_mistype=0.01,
+        corrected=0.3,
     ),
     "family_parties": SourceRates(
         name_typo=0.03,
+        phonetic=0.015,
         nickname=0.05,
         middle_dropped=0.4,
-        maiden_name=0.1,
-        dob_missing=0.45,
+        maiden_name=0.15,
+        hyphen_variant=0.4,
+        junk_name=0.003,
+        dob_missing=0.5,  # adults; children's far less (CHILD_DOB_MISSING)
         dob_swap=0.01,
         dob_typo=0.01,
         sex_unknown=0.15,
         postcode_missing=0.5,
         postcode_stale=0.1,
+        corrected=0.1,
     ),
     "civil_parties": SourceRates(
         name_typo=0.04,
+        phonetic=0.02,
         nickname=0.08,
         middle_dropped=0.5,
-        maiden_name=0.05,
-        dob_missing=0.88,
+        maiden_name=0.1,
+        hyphen_variant=0.5,
+        junk_name=0.002,
+        dob_missing=0.7,
         dob_swap=0.01,
         dob_typo=0.01,
         postcode_missing=0.05,
         postcode_stale=0.2,
+        corrected=0.05,
     ),
     "probation_events": SourceRates(
         name_typo=0.02,
+        phonetic=0.01,
         nickname=0.03,
         middle_dropped=0.2,
-        maiden_name=0.03,
+        names_swapped=0.002,
+        maiden_name=0.05,
+        hyphen_variant=0.25,
+        junk_name=0.003,
         dob_missing=0.01,
         dob_placeholder=0.02,
-        dob_swap=0.01,
+        dob_swap=0.008,
         dob_typo=0.005,
         sex_unknown=0.01,
         postcode_missing=0.1,
@@ -129,13 +146,19 @@ RATES: dict[str, SourceRates] = {
         noms=0.7,
         id_mistype=0.01,
         id_duplicate=0.03,
+        corrected=0.3,
     ),
     "prison_journeys": SourceRates(
-        name_typo=0.02,
+        name_typo=0.025,
+        phonetic=0.01,
         nickname=0.02,
         middle_dropped=0.1,
-        maiden_name=0.03,
-        dob_missing=0.01,
+        names_swapped=0.003,
+        maiden_name=0.05,
+        hyphen_variant=0.25,
+        junk_name=0.002,
+        dob_missing=0.005,
+        dob_placeholder=0.005,
         dob_swap=0.005,
         dob_typo=0.005,
         sex_unknown=0.005,
@@ -146,14 +169,18 @@ RATES: dict[str, SourceRates] = {
         id_mistype=0.01,
         id_duplicate=0.08,
         id_wrong_person=0.005,
+        corrected=0.3,
     ),
     "oasys_assessments": SourceRates(
         name_typo=0.02,
+        phonetic=0.01,
         nickname=0.03,
         middle_dropped=0.3,
-        maiden_name=0.03,
-        dob_missing=0.02,
-        dob_swap=0.01,
+        maiden_name=0.05,
+        hyphen_variant=0.25,
+        junk_name=0.001,
+        dob_missing=0.01,
+        dob_swap=0.008,
         dob_typo=0.005,
         pnc=0.75,
         pnc_short=0.2,
@@ -162,9 +189,51 @@ RATES: dict[str, SourceRates] = {
         crn=0.9,
         id_mistype=0.01,
         id_duplicate=0.02,
+        corrected=0.3,
     ),
 }
+
+CHILD_DOB_MISSING = 0.05  # FamilyMan: children's dates of birth are nearly always recorded
 
 # Prison aliases: share of journeys with aliases, and what an alias changes.
 ALIAS_JOURNEY_RATE = 0.12
 ALIAS_DOB_CHANGED = 0.35
+
+# A correction lands this many days (uniform) after the record's event date.
+CORRECTION_DAYS = (30, 730)
+
+# The release from which each dataset is in the drops (a drop before it has no such
+# file): the order in which the Data First datasets joined, OASys last.
+DATASET_START: dict[str, str] = {
+    "magistrates_defendants": "2000-01",
+    "crown_defendants": "2000-01",
+    "family_parties": "2018-01",
+    "civil_parties": "2019-01",
+    "probation_events": "2020-01",
+    "prison_journeys": "2020-01",
+    "prison_aliases": "2020-01",
+    "oasys_assessments": "2021-07",
+}
+
+# Error types recorded in truth/<R>/errors.parquet (one row per record and type).
+ERROR_TYPES = (
+    "name_typo",
+    "phonetic",
+    "nickname",
+    "middle_dropped",
+    "names_swapped",
+    "maiden_name",
+    "pre_marriage_surname",
+    "hyphen_variant",
+    "junk_name",
+    "dob_missing",
+    "dob_placeholder",
+    "dob_swap",
+    "dob_typo",
+    "postcode_stale",
+    "no_fixed_abode",
+    "id_mistype",
+    "twin",
+)
+# Error types a later release may correct (the record's true value is restored).
+CORRECTABLE = ("name_typo", "phonetic", "names_swapped", "junk_name", "dob_swap", "dob_typo")

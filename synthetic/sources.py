@@ -20,7 +20,14 @@ from synthetic import names
 from synthetic.criminal import CriminalEvents, latest_before
 from synthetic.noise import NO_FIXED_ABODE, Keyed, apply_nicknames, apply_typos, keyed_view
 from synthetic.population import FEMALE, MALE, Population
-from synthetic.rates import ALIAS_DOB_CHANGED, ALIAS_JOURNEY_RATE, RATES
+from synthetic.rates import (
+    ALIAS_DOB_CHANGED,
+    ALIAS_JOURNEY_RATE,
+    CHILD_DOB_MISSING,
+    CORRECTABLE,
+    ERROR_TYPES,
+    RATES,
+)
 from synthetic.streams import stream
 
 NAT = np.datetime64("NaT")
@@ -33,14 +40,24 @@ class SourceTable:
     date: np.ndarray  # datetime64[D]: the event date that puts a row in a snapshot
     person: np.ndarray  # person index, -1 for non-person rows (and for aliases)
     pending: list[tuple[np.ndarray, tuple[str, ...]]] = field(default_factory=list)
+    errors: dict[str, np.ndarray] = field(default_factory=dict)  # error type -> bool per row
+    corrected_at: np.ndarray | None = None  # datetime64[D]: when a row's errors get fixed
+    corrections: dict[str, np.ndarray] = field(default_factory=dict)  # column -> fixed values
 
     def __post_init__(self):
         self.person = np.asarray(self.person, dtype=np.int64)
 
+    def _keep(self, as_of: np.datetime64) -> np.ndarray:
+        return np.flatnonzero(self.date <= as_of)
+
     def snapshot(self, as_of: np.datetime64) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """(columns, person index per row) of the rows known at `as_of`."""
-        keep = np.flatnonzero(self.date <= as_of)
+        """(columns, person index per row) of the rows known at `as_of`, as corrected by then."""
+        keep = self._keep(as_of)
         out = {k: v[keep] for k, v in self.columns.items()}
+        if self.corrected_at is not None:
+            fixed = self.corrected_at[keep] <= as_of
+            for c, values in self.corrections.items():
+                out[c] = np.where(fixed, values[keep], out[c]).astype(out[c].dtype)
         is_csv = LANDING_TABLES[self.name].format == "csv"
         for available, cols in self.pending:
             future = available[keep] > as_of
@@ -52,6 +69,40 @@ class SourceTable:
                     v[future] = "" if is_csv else None
                 out[c] = v
         return out, self.person[keep]
+
+    def snapshot_errors(self, as_of: np.datetime64) -> tuple[np.ndarray, list[str]]:
+        """(row positions within the snapshot, error type) of the errors a snapshot shows."""
+        keep = self._keep(as_of)
+        is_person = self.person[keep] >= 0
+        fixed = (
+            self.corrected_at[keep] <= as_of
+            if self.corrected_at is not None
+            else np.zeros(len(keep), dtype=bool)
+        )
+        rows, types = [], []
+        for name in ERROR_TYPES:
+            if name not in self.errors:
+                continue
+            flag = self.errors[name][keep] & is_person
+            if name in CORRECTABLE:
+                flag &= ~fixed
+            hit = np.flatnonzero(flag)
+            rows.append(hit)
+            types += [name] * len(hit)
+        return (np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)), types
+
+
+def keyed_columns(k: Keyed, formats: dict) -> tuple[dict, dict]:
+    """Columns built from keyed names/DOB, and the same columns once corrections land."""
+    fixed = k.corrected()
+    return (
+        {c: f(k) for c, f in formats.items()},
+        {c: f(fixed) for c, f in formats.items()},
+    )
+
+
+def noise_fields(k: Keyed, corrections: dict) -> dict:
+    return {"errors": k.errors, "corrected_at": k.corrected_at, "corrections": corrections}
 
 
 # --- formatting helpers ---------------------------------------------------------
@@ -134,9 +185,9 @@ def to_int(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     return obj([None if m else int(v) for v, m in zip(values, missing, strict=True)])
 
 
-def _view(pop, crim, person, date, table, rng, **kwargs) -> Keyed:
+def _view(pop, crim, person, date, table, rng) -> Keyed:
     """Keyed view for every row; rows with person -1 get some person's values (overwritten)."""
-    return keyed_view(pop, crim, np.maximum(person, 0), date, RATES[table], rng, **kwargs)
+    return keyed_view(pop, crim, np.maximum(person, 0), date, RATES[table], rng, person >= 0)
 
 
 def _title(sex: np.ndarray, married: np.ndarray, rng) -> np.ndarray:
@@ -164,6 +215,14 @@ def magistrates(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable
     k = _view(pop, crim, m.person.values, date, table, rng)
     caps = rng.random(n) < 0.7
     married = pop.surname[m.person.values] != pop.birth_surname[m.person.values]
+    named, fixed = keyed_columns(
+        k,
+        {
+            "forename1": lambda k: maybe_upper(k.forename1, caps),
+            "surname": lambda k: upper(k.surname),
+            "date_of_birth": lambda k: dmy(k.dob),
+        },
+    )
     return SourceTable(
         table,
         {
@@ -172,11 +231,11 @@ def magistrates(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable
             "libra_defendant_id": obj([f"{i + 50_000_000}" for i in range(n)]),
             "asn": asn(date, m.force.values, m.asn_serial.values),
             "title": _title(k.sex, married, rng),
-            "forename1": maybe_upper(k.forename1, caps),
+            "forename1": named["forename1"],
             "forename2": maybe_upper(k.forename2, caps),
             "forename3": maybe_upper(k.forename3, caps),
-            "surname": upper(k.surname),
-            "date_of_birth": dmy(k.dob),
+            "surname": named["surname"],
+            "date_of_birth": named["date_of_birth"],
             "sex": sex_code(k.sex),
             "address_line1": np.where(
                 k.address == NO_FIXED_ABODE, "NO FIXED ABODE", maybe_upper(k.address, caps)
@@ -195,6 +254,7 @@ def magistrates(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable
         },
         date,
         m.person.values,
+        **noise_fields(k, fixed),
     )
 
 
@@ -220,6 +280,14 @@ def crown(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
     middle = blank_to_none(join_names(k.forename2, k.forename3))
     sentence_date = _d(c.sentence_date.values)
     letter = np.select([c.case_type == "Trial", c.case_type == "Sentence"], ["T", "S"], "A")
+    named, fixed = keyed_columns(
+        k,
+        {
+            "first_name": lambda k: obj(np.where(company, None, k.forename1)),
+            "surname": lambda k: obj(np.where(company, c.company.values, upper(k.surname))),
+            "date_of_birth": lambda k: np.where(company, NAT, k.dob),
+        },
+    )
     year = date.astype("datetime64[Y]").astype(int) + 1970
     return SourceTable(
         table,
@@ -231,10 +299,10 @@ def crown(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
             "case_number": obj(
                 [f"{t}{y}{i:06d}" for t, y, i in zip(letter, year, range(n), strict=True)]
             ),
-            "first_name": obj(np.where(company, None, k.forename1)),
+            "first_name": named["first_name"],
             "middle_name": obj(np.where(company, None, middle)),
-            "surname": obj(np.where(company, c.company.values, upper(k.surname))),
-            "date_of_birth": np.where(company, NAT, k.dob),
+            "surname": named["surname"],
+            "date_of_birth": named["date_of_birth"],
             "gender": np.where(company, 0, k.sex).astype(np.int8),
             "is_company": company,
             "pnc_id": obj(np.where(company, None, k.pnc)),
@@ -254,6 +322,7 @@ def crown(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
         date,
         person,
         [(sentence_date, ("verdict", "sentence_type", "sentence_date", "custodial_days"))],
+        **noise_fields(k, fixed),
     )
 
 
@@ -264,10 +333,16 @@ def family(pop: Population, fam: pd.DataFrame, seed: int) -> SourceTable:
     date = _d(fam.date.values)
     person = fam.person.values
     rates = RATES[table]
-    k = keyed_view(pop, None, np.maximum(person, 0), date, replace(rates, dob_missing=0), rng)
+    k = keyed_view(
+        pop, None, np.maximum(person, 0), date, replace(rates, dob_missing=0), rng, person >= 0
+    )
     child = (fam.role == "Child").values
-    dob = k.dob.copy()
-    dob[rng.random(n) < np.where(child, 0.05, rates.dob_missing)] = NAT
+    gone = rng.random(n) < np.where(child, CHILD_DOB_MISSING, rates.dob_missing)
+    k.dob = np.where(gone, NAT, k.dob).astype("datetime64[D]")
+    k.fixed["dob"] = np.where(gone, NAT, k.fixed["dob"]).astype("datetime64[D]")
+    for flag in ("dob_swap", "dob_typo", "dob_placeholder"):
+        k.errors[flag] = k.errors[flag] & ~gone
+    k.errors["dob_missing"] = gone
     is_person = person >= 0
     caps = rng.random(n) < 0.1
     org = fam.org.values
@@ -291,6 +366,20 @@ def family(pop: Population, fam: pd.DataFrame, seed: int) -> SourceTable:
     ).values
     yy = (date.astype("datetime64[Y]").astype(int) + 1970) % 100
     final_date = _d(fam.final_date.values)
+    named, fixed = keyed_columns(
+        k,
+        {
+            "forenames": lambda k: obj(
+                np.where(
+                    is_person,
+                    maybe_upper(join_names(k.forename1, k.forename2, k.forename3), caps),
+                    "",
+                )
+            ),
+            "surname": lambda k: obj(np.where(is_person, maybe_upper(k.surname, caps), org_name)),
+            "date_of_birth": lambda k: obj(np.where(is_person, iso(k.dob), "")),
+        },
+    )
     return SourceTable(
         table,
         {
@@ -304,15 +393,9 @@ def family(pop: Population, fam: pd.DataFrame, seed: int) -> SourceTable:
             "case_type": obj(fam.case_type.values),
             "party_role": obj(fam.role.values),
             "party_type": obj(fam.party_type.values),
-            "forenames": obj(
-                np.where(
-                    is_person,
-                    maybe_upper(join_names(k.forename1, k.forename2, k.forename3), caps),
-                    "",
-                )
-            ),
-            "surname": obj(np.where(is_person, maybe_upper(k.surname, caps), org_name)),
-            "date_of_birth": obj(np.where(is_person, iso(dob), "")),
+            "forenames": named["forenames"],
+            "surname": named["surname"],
+            "date_of_birth": named["date_of_birth"],
             "sex": obj(np.where(is_person, sex_code(k.sex, "Male", "Female", ""), "")),
             "postcode": obj(
                 np.where(is_person & (k.postcode != NO_FIXED_ABODE), none_to_blank(k.postcode), "")
@@ -324,13 +407,12 @@ def family(pop: Population, fam: pd.DataFrame, seed: int) -> SourceTable:
         date,
         person,
         [(final_date, ("final_order",))],
+        **noise_fields(k, fixed),
     )
 
 
-def _party_name(k: Keyed, married: np.ndarray, rng) -> np.ndarray:
+def _party_name(k: Keyed, style: np.ndarray, title: np.ndarray) -> np.ndarray:
     """One free-text name as keyed: `MR JOHN A SMITH`, `Smith, John`, `JOHN SMITH`, ..."""
-    style = rng.choice(5, size=len(k.surname), p=[0.3, 0.2, 0.3, 0.12, 0.08])
-    title = _title(k.sex, married, rng)
     out = []
     for i, s in enumerate(style):
         f1, f2, sn = k.forename1[i], k.forename2[i], k.surname[i]
@@ -357,7 +439,17 @@ def civil(pop: Population, civ: pd.DataFrame, seed: int) -> SourceTable:
     is_person = person >= 0
     k = _view(pop, None, person, date, table, rng)
     married = pop.surname[np.maximum(person, 0)] != pop.birth_surname[np.maximum(person, 0)]
-    name = _party_name(k, married, rng)
+    style = rng.choice(5, size=n, p=[0.3, 0.2, 0.3, 0.12, 0.08])
+    title = _title(k.sex, married, rng)
+    named, fixed = keyed_columns(
+        k,
+        {
+            "party_name": lambda k: obj(
+                np.where(is_person, _party_name(k, style, title), civ.org.values)
+            ),
+            "date_of_birth": lambda k: obj(np.where(is_person, iso(k.dob), "")),
+        },
+    )
     # Companies trade from some address of the pool; reuse population addresses for that.
     other = rng.integers(0, pop.n, n)
     address = np.where(is_person, k.address, pop.address[other, 0])
@@ -377,17 +469,18 @@ def civil(pop: Population, civ: pd.DataFrame, seed: int) -> SourceTable:
             "claim_type": obj(civ.claim_type.values),
             "party_role": obj(civ.role.values),
             "party_type": obj(civ.party_type.values),
-            "party_name": obj(np.where(is_person, name, civ.org.values)),
+            "party_name": named["party_name"],
             "address_line1": obj(line1),
             "address_line2": obj(line2),
             "postcode": none_to_blank(keyed_postcode(obj(postcode), rng, None)),
-            "date_of_birth": obj(np.where(is_person, iso(k.dob), "")),
+            "date_of_birth": named["date_of_birth"],
             "issue_date": iso(date),
             "latest_event": obj(civ.latest_event.values),
             "amount_claimed": obj(civ.amount.values),
         },
         date,
         person,
+        **noise_fields(k, fixed),
     )
 
 
@@ -404,8 +497,14 @@ def probation(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
     e = crim.probation
     n = len(e)
     date = _d(e.date.values)
-    k = _view(
-        pop, crim, e.person.values, date, table, rng, placeholders=("1900-01-01", "1970-01-01")
+    k = _view(pop, crim, e.person.values, date, table, rng)
+    named, fixed = keyed_columns(
+        k,
+        {
+            "forename": lambda k: k.forename1,
+            "surname": lambda k: k.surname,
+            "date_of_birth": lambda k: k.dob,
+        },
     )
     noms = latest_before(crim.prison, e.person.values, e.date.values, "noms")
     junk = rng.choice(names.JUNK_ETHNICITY, n)
@@ -418,10 +517,10 @@ def probation(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
             "event_id": obj([f"{v:08d}" for v in e.event.values]),
             "crn": obj(e.crn.values),
             "offender_id": obj([str(v) for v in e.offender_id.values]),
-            "forename": k.forename1,
+            "forename": named["forename"],
             "second_forename": blank_to_none(k.forename2),
-            "surname": k.surname,
-            "date_of_birth": k.dob,
+            "surname": named["surname"],
+            "date_of_birth": named["date_of_birth"],
             "gender": sex_code(k.sex, unknown="N"),
             "pnc_number": k.pnc,
             "cro_number": k.cro,
@@ -437,6 +536,7 @@ def probation(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
         date,
         e.person.values,
         [(end, ("termination_reason",))],
+        **noise_fields(k, fixed),
     )
 
 
@@ -448,6 +548,14 @@ def prison_journeys(pop: Population, crim: CriminalEvents, seed: int) -> SourceT
     date = _d(j.date.values)
     k = _view(pop, crim, j.person.values, date, table, rng)
     release = _d(j.release.values)
+    named, fixed = keyed_columns(
+        k,
+        {
+            "first_name": lambda k: upper(k.forename1),
+            "last_name": lambda k: upper(k.surname),
+            "birth_date": lambda k: k.dob,
+        },
+    )
     return SourceTable(
         table,
         {
@@ -455,10 +563,10 @@ def prison_journeys(pop: Population, crim: CriminalEvents, seed: int) -> SourceT
             "booking_id": obj([f"{v:07d}" for v in j.booking.values]),
             "prison_number": obj(j.noms.values),
             "offender_id": obj([str(v) for v in j.offender_id.values]),
-            "first_name": upper(k.forename1),
+            "first_name": named["first_name"],
             "middle_names": blank_to_none(upper(join_names(k.forename2, k.forename3))),
-            "last_name": upper(k.surname),
-            "birth_date": k.dob,
+            "last_name": named["last_name"],
+            "birth_date": named["birth_date"],
             "sex_code": sex_code(k.sex),
             "pnc_id": k.pnc,
             "cro_number": k.cro,
@@ -471,6 +579,7 @@ def prison_journeys(pop: Population, crim: CriminalEvents, seed: int) -> SourceT
         date,
         j.person.values,
         [(release, ("release_date",))],
+        **noise_fields(k, fixed),
     )
 
 
@@ -541,16 +650,24 @@ def oasys(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
         score = rng.choice(3, size=n, p=[0.4, 0.35, 0.25])
         needs[need] = to_int(score, rng.random(n) < 0.06)
     ogrs = np.round(rng.beta(2, 3, n), 3)
+    named, fixed = keyed_columns(
+        k,
+        {
+            "forename_1": lambda k: k.forename1,
+            "family_name": lambda k: k.surname,
+            "date_of_birth": lambda k: k.dob,
+        },
+    )
     return SourceTable(
         table,
         {
             "record_id": ids("OAS", n),
             "assessment_id": obj([f"{v:08d}" for v in a.assessment.values]),
             "oasys_offender_pk": obj([str(v) for v in a.pk.values]),
-            "forename_1": k.forename1,
+            "forename_1": named["forename_1"],
             "forename_2": blank_to_none(k.forename2),
-            "family_name": k.surname,
-            "date_of_birth": k.dob,
+            "family_name": named["family_name"],
+            "date_of_birth": named["date_of_birth"],
             "gender": sex_code(sex),
             "pnc": k.pnc,
             "cro": k.cro,
@@ -565,4 +682,5 @@ def oasys(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
         },
         date,
         a.person.values,
+        **noise_fields(k, fixed),
     )

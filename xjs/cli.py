@@ -28,6 +28,7 @@ def synth(
     data_dir: Path | None = DataDirOption,
     people: int = typer.Option(20_000, help="Population size."),
     seed: int = typer.Option(42, help="Random seed: same seed and people, same data."),
+    show_profile: bool = typer.Option(False, "--profile", help="Print the drop's profile."),
 ) -> None:
     """Write a synthetic data drop and its ground truth, exactly per the data contract."""
     from synthetic import generate_drop
@@ -45,6 +46,8 @@ def synth(
     console.print(table)
     console.print(f"Written to {layout.landing_dir(root, release)} in {seconds:.1f} s")
     console.print(f"Truth: {layout.truth_path(root, release)}")
+    if show_profile:
+        profile(release=release, data_dir=root)
 
 
 @app.command()
@@ -96,6 +99,20 @@ def backfill(
             f"{release}: {int(link.get('records', 0)):,} records -> "
             f"{int(link.get('persons', 0)):,} persons ({kept:,} ids kept, {new:,} new)"
         )
+
+
+@app.command()
+def profile(
+    release: str = ReleaseOption,
+    data_dir: Path | None = DataDirOption,
+) -> None:
+    """Print a synthetic drop's realised rates per source beside the documented model."""
+    from synthetic.profile import format_profile
+    from synthetic.profile import profile as profile_drop
+
+    root = layout.data_dir(data_dir)
+    layout.check_release_id(release)
+    print(format_profile(profile_drop(root, release)))
 
 
 def _print_summary(root: Path, release: str, metadata: dict, seconds: float) -> None:

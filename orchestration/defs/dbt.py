@@ -38,8 +38,9 @@ class XjsDbtTranslator(DagsterDbtTranslator):
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsStorage):
     release_id = context.partition_key
     args = dbt_build_args(release_id, storage.warehouse_path(release_id))
-    # row counts of every model as numeric metadata, so the UI plots them per release
-    yield from dbt.cli(args, context=context).stream().fetch_row_counts()
+    # Not .fetch_row_counts(): it keeps a dbt-duckdb connection open in this
+    # process, which blocks the read-only gates that follow in `xjs run`.
+    yield from dbt.cli(args, context=context).stream()
 
 
 # Two dbt assets because linkage sits between them: staging and

@@ -17,7 +17,7 @@ from synthetic.generator import build_tables, created_at
 from xjs.layout import landing_dir, manifest_path, truth_path
 
 PEOPLE, SEED = 1000, 11
-EARLY, LATE = "2019-06", "2024-12"
+EARLY, LATE = "2020-06", "2024-12"  # OASys starts 2021-07: absent from EARLY
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,8 @@ def test_same_arguments_same_bytes(tmp_path):
         files = sorted((tmp_path / run).rglob("*.*"))
         digests.append({p.relative_to(tmp_path / run): sha256(p) for p in files})
     assert digests[0] == digests[1]
-    assert len(digests[0]) == len(LANDING_TABLES) + 2  # tables, manifest, truth
+    # tables, manifest, truth, errors and mags_crown_truth side files
+    assert len(digests[0]) == len(LANDING_TABLES) + 4
 
 
 def test_other_seed_other_data(tmp_path):
@@ -101,6 +102,8 @@ def test_later_release_extends_earlier(root):
     assert len(late_truth) > len(early_truth)
     total_early = total_late = 0
     for name, spec in LANDING_TABLES.items():
+        if not (landing_dir(root, EARLY) / spec.filename).exists():
+            continue  # the dataset had not started yet
         early = {r[spec.key] for r in read_table(root, EARLY, name)}
         late = {r[spec.key] for r in read_table(root, LATE, name)}
         assert early <= late, name
@@ -211,3 +214,42 @@ def test_source_conventions(root):
 def test_bad_release_id_is_refused(tmp_path):
     with pytest.raises(ValueError):
         generate_drop(tmp_path, "2024-13x", people=10, seed=1)
+
+
+def test_datasets_start_at_different_releases(tmp_path):
+    """A drop before a dataset's start has no file for it and no manifest entry."""
+    generate_drop(tmp_path, "2017-06", people=300, seed=3)
+    doc = json.loads(manifest_path(tmp_path, "2017-06").read_text())
+    listed = [f["table"] for f in doc["files"]]
+    assert listed == ["magistrates_defendants", "crown_defendants"]
+    present = {p.name for p in landing_dir(tmp_path, "2017-06").iterdir()}
+    assert present == {"_manifest.json", "magistrates_defendants.csv", "crown_defendants.parquet"}
+    sources = {t["source_table"] for t in truth(tmp_path, "2017-06")}
+    assert sources == set(listed)
+
+
+def test_later_release_corrects_some_values(root):
+    """Record ids stay; a few values (names, dates of birth) are corrected later."""
+    cols = ("forename1", "surname", "date_of_birth")
+    early = {r["record_id"]: r for r in read_table(root, EARLY, "magistrates_defendants")}
+    late = {r["record_id"]: r for r in read_table(root, LATE, "magistrates_defendants")}
+    changed = [k for k, r in early.items() if any(r[c] != late[k][c] for c in cols)]
+    assert 0 < len(changed) < 0.05 * len(early)
+
+
+def test_mags_crown_truth_links_committals(root):
+    crown = {r["record_id"]: r for r in read_table(root, LATE, "crown_defendants")}
+    mags = {r["record_id"]: r for r in read_table(root, LATE, "magistrates_defendants")}
+    links = pq.read_table(truth_path(root, LATE).with_name("mags_crown_truth.parquet")).to_pylist()
+    assert links and {link["crown_record_id"] for link in links} <= set(crown)
+    person = {(t["source_table"], t["record_id"]): t["person_id"] for t in truth(root, LATE)}
+    for link in links:
+        c, m = crown[link["crown_record_id"]], mags[link["magistrates_record_id"]]
+        assert (
+            person[("crown_defendants", c["record_id"])]
+            == person[("magistrates_defendants", m["record_id"])]
+        )
+    people = [r for r in crown.values() if not r["is_company"]]
+    assert len(links) == len(
+        people
+    )  # every person's Crown Court case came from a magistrates' case
