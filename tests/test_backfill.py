@@ -24,6 +24,7 @@ def test_releases_to_backfill_picks_a_range_in_order():
 
 def test_three_releases_backfill_in_order_with_person_ids_carried_over(tmp_path, monkeypatch):
     monkeypatch.setenv("XJS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("XJS_PSEUDONYM_KEY", "backfill-test-key-0123456789abcdef")
     for release in reversed(RELEASES):  # arrival order must not matter
         generate_drop(tmp_path, release, people=800, seed=11)
     instance = dg.DagsterInstance.ephemeral()

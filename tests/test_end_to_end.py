@@ -29,6 +29,7 @@ F1_FLOOR = 0.95
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("XJS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("XJS_PSEUDONYM_KEY", "end-to-end-test-key-0123456789abcdef")
     return tmp_path
 
 

@@ -1,0 +1,168 @@
+"""Building and publishing one research release: releases/<R>/research/.
+
+warehouse (staging, journey marts, linkage.xjs_link) -> pseudonymised, coarsened
+tables -> Pandera gate -> disclosure-controlled aggregates -> dictionary,
+linkage quality, README, manifest -> identifier scan -> atomic publish.
+Errors carry table names, check names and counts, never a row value.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from contracts.validation import validate
+from research import aggregates, dictionary, disclosure, identifiers, pseudonyms, readme, schemas
+from research import publish as pub
+from research.coarsen import release_date
+from research.keys import key_id
+from research.tables import SOURCES, journey_tables, link_table, read_journeys, source_table
+from xjs import layout
+
+LINKAGE_FILES = {"linkage": "linkage_metadata.json", "evaluation": "evaluation.json"}
+JOURNEYS = ["person_timeline", "repeat_users", "jurisdiction_overlaps", "sentence_reappearance"]
+
+
+class ResearchReleaseError(RuntimeError):
+    """The release failed a gate; the message holds counts only."""
+
+
+@dataclass
+class ReleaseSummary:
+    release_id: str
+    path: Path  # releases/<R>/research (the link)
+    folder: Path  # the immutable folder it points to
+    key_id: str
+    rows: dict[str, int] = field(default_factory=dict)
+    cells: int = 0
+    suppressed_cells: int = 0
+    identifier_hits: int = 0
+
+
+def paths() -> dict[str, str]:
+    out = {"xjs_link": "xjs_link.parquet"}
+    out |= {s.table: f"records/{s.table}.parquet" for s in SOURCES}
+    out |= {t: f"journeys/{t}.parquet" for t in JOURNEYS}
+    out |= {a: f"aggregates/{a}.csv" for a in schemas.AGGREGATES}
+    return out
+
+
+def _numbers_only(data):
+    """Counts and rates from a linkage JSON file: numeric leaves only, no paths or timings."""
+    if isinstance(data, dict):
+        kept = {
+            k: _numbers_only(v) for k, v in data.items() if "seconds" not in k and "path" not in k
+        }
+        return {k: v for k, v in kept.items() if v not in (None, {})}
+    if isinstance(data, bool):
+        return None
+    if isinstance(data, int | float):
+        return data
+    return None
+
+
+def linkage_quality(linkage_dir: Path) -> dict:
+    out = {}
+    for name, filename in LINKAGE_FILES.items():
+        path = linkage_dir / filename
+        if path.exists():
+            out[name] = _numbers_only(json.loads(path.read_text()))
+    return out
+
+
+def _gate(frames: dict[str, pd.DataFrame], protected) -> None:
+    failures = []
+    for table, frame in frames.items():
+        report = validate(schemas.schema(table), frame)
+        if not report.passed:
+            failures.append(f"{table}: {report.summary()}")
+    for table in protected:
+        frame = table.to_frame()
+        report = validate(schemas.aggregate_schema(table.name), frame)
+        breaches = {k: v for k, v in disclosure.check(frame).items() if v}
+        if not report.passed or breaches:
+            failures.append(f"{table.name}: {report.summary()}; disclosure {breaches}")
+    if failures:
+        raise ResearchReleaseError("research tables failed their gate: " + "; ".join(failures))
+
+
+def build(
+    con: duckdb.DuckDBPyConnection, release_id: str, key: bytes, linkage_dir: Path, out: Path
+):
+    """Write the whole release into `out` (an empty folder); returns (rows, protected)."""
+    when = release_date(release_id)
+    frames = {"xjs_link": link_table(con, key)}
+    for source in SOURCES:
+        frames[source.table] = source_table(con, source, key, when)
+    internal = read_journeys(con)
+    frames |= journey_tables(internal, key, when)
+    protected = aggregates.protected_tables(internal, when)
+    _gate(frames, protected)
+
+    where = paths()
+    for table, frame in frames.items():
+        pub.write_parquet(frame, out / where[table])
+    for table in protected:
+        pub.write_csv(table.to_frame(), out / where[table.name])
+    rows = {t: len(f) for t, f in frames.items()} | {t.name: t.cells for t in protected}
+    entries = dictionary.dictionary(where, rows)
+    pub.write_json(entries, out / "data_dictionary.json")
+    pub.write_text(dictionary.markdown(entries), out / "data_dictionary.md")
+    pub.write_json(linkage_quality(linkage_dir), out / "linkage_quality.json")
+    cells = sum(t.cells for t in protected)
+    suppressed = sum(t.suppressed_cells for t in protected)
+    pub.write_text(
+        readme.render(release_id, key_id(key), rows, where, cells, suppressed), out / "README.md"
+    )
+    manifest = {
+        "release_id": release_id,
+        "key_id": key_id(key),
+        "pseudonym_scheme": pseudonyms.SCHEME,
+        "disclosure": {
+            "threshold": disclosure.THRESHOLD,
+            "rounding_base": disclosure.ROUNDING_BASE,
+            "cells": cells,
+            "suppressed_cells": suppressed,
+        },
+        "tables": rows,
+        "files": pub.file_entries(out),
+    }
+    pub.write_json(manifest, out / pub.MANIFEST)
+    return rows, protected
+
+
+def publish_release(root: Path, release_id: str, key: bytes) -> ReleaseSummary:
+    """Build, check and atomically publish releases/<R>/research from the release's warehouse."""
+    link = layout.research_dir(root, release_id)
+    tmp = pub.temporary_folder(link.parent)
+    try:
+        con = duckdb.connect(str(layout.warehouse_path(root, release_id)), read_only=True)
+        try:
+            rows, protected = build(con, release_id, key, layout.linkage_dir(root, release_id), tmp)
+            found = identifiers.scan(tmp, *identifiers.landing_identifier_values(con))
+        finally:
+            con.close()
+        if found:
+            raise ResearchReleaseError(
+                f"identifier values found in {len(found)} files "
+                f"({sum(found.values())} distinct values); nothing published"
+            )
+        folder = pub.publish(tmp, link)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return ReleaseSummary(
+        release_id=release_id,
+        path=link,
+        folder=folder,
+        key_id=key_id(key),
+        rows=rows,
+        cells=sum(t.cells for t in protected),
+        suppressed_cells=sum(t.suppressed_cells for t in protected),
+    )

@@ -1,0 +1,80 @@
+"""Coarsening: dates to months, dates of birth to year of birth and age band,
+postcodes to postcode area, money to the nearest hundred pounds.
+
+Vectorised pandas on whole columns; nulls stay null.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+TOP_AGE = 90  # 90 and over is one band, and their year of birth is withheld
+AGE_BANDS = [
+    (0, 9, "0-9"),
+    (10, 17, "10-17"),
+    (18, 20, "18-20"),
+    (21, 24, "21-24"),
+    (25, 29, "25-29"),
+    (30, 39, "30-39"),
+    (40, 49, "40-49"),
+    (50, 59, "50-59"),
+    (60, 69, "60-69"),
+    (70, 79, "70-79"),
+    (80, 89, "80-89"),
+    (TOP_AGE, 200, "90+"),
+]
+AGE_BAND_LABELS = [label for _, _, label in AGE_BANDS]
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values, errors="coerce")
+
+
+def month(values: pd.Series) -> pd.Series:
+    """'YYYY-MM'."""
+    return _dates(values).dt.strftime("%Y-%m").astype("string")
+
+
+def age_at(date_of_birth: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
+    """Completed years between date of birth and a date (nullable integer)."""
+    dob, when = _dates(date_of_birth), pd.to_datetime(on)
+    if isinstance(when, pd.Series):
+        years, months, days = when.dt.year, when.dt.month, when.dt.day
+    else:
+        years, months, days = when.year, when.month, when.day
+    before_birthday = (months < dob.dt.month) | ((months == dob.dt.month) & (days < dob.dt.day))
+    age = years - dob.dt.year - before_birthday.astype(int)
+    return age.where(dob.notna() & pd.Series(True, index=dob.index)).astype("Int64")
+
+
+def age_band(date_of_birth: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
+    age = age_at(date_of_birth, on)
+    valid = age.notna() & (age >= 0)
+    edges = np.array([low for low, _, _ in AGE_BANDS])
+    codes = np.searchsorted(edges, age.fillna(0).to_numpy(dtype=int), side="right") - 1
+    labels = np.array(AGE_BAND_LABELS, dtype=object)[np.clip(codes, 0, len(edges) - 1)]
+    return pd.Series(labels, index=age.index).where(valid).astype("string")
+
+
+def year_of_birth(date_of_birth: pd.Series, release_date: pd.Timestamp) -> pd.Series:
+    """Year of birth, withheld (null) for anyone 90 or over at the release date."""
+    dob = _dates(date_of_birth)
+    year = dob.dt.year.astype("Int64")
+    return year.where(age_at(dob, release_date) < TOP_AGE).astype("Int64")
+
+
+def postcode_area(postcode: pd.Series) -> pd.Series:
+    """The letters before the first digit of a canonical postcode: 'LS1 4AB' -> 'LS'."""
+    return postcode.astype("string").str.extract(r"^([A-Z]{1,2})\d", expand=False).astype("string")
+
+
+def round_to(values: pd.Series, base: int) -> pd.Series:
+    """Nearest multiple of base, halves up (nullable integer)."""
+    numbers = pd.to_numeric(values, errors="coerce").astype("Float64")
+    return (np.floor(numbers / base + 0.5) * base).astype("Int64")
+
+
+def release_date(release_id: str) -> pd.Timestamp:
+    """The last day of the release month (as dbt's release_date() macro)."""
+    return pd.Timestamp(release_id[:7] + "-01") + pd.offsets.MonthEnd(0)

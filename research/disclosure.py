@@ -1,0 +1,182 @@
+"""Statistical disclosure control for aggregate tables (counts of people or events).
+
+The rules, applied to every cell of a two-way table and to its totals:
+1. primary suppression: a count under THRESHOLD (zeros included) is withheld;
+2. secondary suppression: more cells are withheld until no withheld cell can be
+   worked out from the totals. In a table with its totals, a withheld cell can
+   be solved for exactly if and only if it is a *bridge* of the graph whose
+   nodes are the table's rows and columns and whose edges are the withheld
+   cells (it lies on no cycle). A row or column with exactly one withheld cell
+   is the simplest case. We withhold the smallest extra cell (body cells before
+   totals) until there is no bridge;
+3. every published count is rounded to the nearest ROUNDING_BASE.
+
+Plain numpy rather than acro (see docs/research-release.md: acro applies
+suppression *or* rounding, recomputes totals from the cells it keeps instead of
+protecting the true totals, and is built for checking a researcher's outputs
+inside a secure environment, not for a producer's publication step). The
+thresholds are acro's defaults: threshold 10, zeros disclosive, base 5.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+THRESHOLD = 10
+ROUNDING_BASE = 5
+TOTAL = "Total"
+PUBLISHED, SUPPRESSED = "published", "suppressed"
+
+
+@dataclass
+class ProtectedTable:
+    name: str
+    row_dim: str
+    col_dim: str
+    rows: list[str]  # body rows, then TOTAL
+    cols: list[str]  # body columns, then TOTAL
+    published: np.ndarray  # rounded counts; meaningless where suppressed
+    suppressed: np.ndarray
+    primary: int
+
+    @property
+    def cells(self) -> int:
+        return int(self.suppressed.size)
+
+    @property
+    def suppressed_cells(self) -> int:
+        return int(self.suppressed.sum())
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long form: one row per cell, totals included; count null where suppressed."""
+        rows = np.repeat(self.rows, len(self.cols))
+        cols = np.tile(self.cols, len(self.rows))
+        counts = pd.array(self.published.ravel(), dtype="Int64")
+        counts[self.suppressed.ravel()] = pd.NA
+        return pd.DataFrame(
+            {
+                self.row_dim: pd.array(rows, dtype="string"),
+                self.col_dim: pd.array(cols, dtype="string"),
+                "count": counts,
+                "status": pd.array(
+                    np.where(self.suppressed.ravel(), SUPPRESSED, PUBLISHED), dtype="string"
+                ),
+            }
+        )
+
+
+def round_to_base(values: np.ndarray, base: int = ROUNDING_BASE) -> np.ndarray:
+    return (np.floor(values / base + 0.5) * base).astype(np.int64)
+
+
+def with_totals(counts: pd.DataFrame) -> np.ndarray:
+    body = counts.to_numpy(dtype=np.int64)
+    grid = np.zeros((body.shape[0] + 1, body.shape[1] + 1), dtype=np.int64)
+    grid[:-1, :-1] = body
+    grid[:-1, -1] = body.sum(axis=1)
+    grid[-1, :-1] = body.sum(axis=0)
+    grid[-1, -1] = body.sum()
+    return grid
+
+
+def _component(suppressed: np.ndarray, start: tuple[str, int], skip: tuple[int, int]) -> set:
+    """Nodes (('r', i) or ('c', j)) reachable from start over suppressed cells but skip."""
+    seen, queue = {start}, deque([start])
+    while queue:
+        kind, k = queue.popleft()
+        if kind == "r":
+            nxt = [("c", j) for j in np.flatnonzero(suppressed[k]) if (k, j) != skip]
+        else:
+            nxt = [("r", i) for i in np.flatnonzero(suppressed[:, k]) if (i, k) != skip]
+        for node in nxt:
+            if node not in seen:
+                seen.add(node)
+                queue.append(node)
+    return seen
+
+
+def bridges(suppressed: np.ndarray) -> list[tuple[int, int]]:
+    """Suppressed cells on no cycle: each can be solved for exactly from the totals."""
+    found = []
+    for i, j in zip(*np.nonzero(suppressed), strict=True):
+        if ("c", j) not in _component(suppressed, ("r", i), skip=(i, j)):
+            found.append((int(i), int(j)))
+    return found
+
+
+def _cheapest(values: np.ndarray, candidates: list[tuple[int, int]]) -> tuple[int, int]:
+    last_row, last_col = values.shape[0] - 1, values.shape[1] - 1
+    return min(candidates, key=lambda c: (c[0] == last_row or c[1] == last_col, values[c], c))
+
+
+def secondary_suppression(values: np.ndarray, suppressed: np.ndarray) -> np.ndarray:
+    """Withhold more cells until no withheld cell is a bridge (see the module docstring)."""
+    suppressed = suppressed.copy()
+    while True:
+        found = bridges(suppressed)
+        if not found:
+            return suppressed
+        i, j = found[0]
+        side_a = _component(suppressed, ("r", i), skip=(i, j))
+        side_b = _component(suppressed, ("c", j), skip=(i, j))
+        rows_a = [k for kind, k in side_a if kind == "r"]
+        cols_a = [k for kind, k in side_a if kind == "c"]
+        rows_b = [k for kind, k in side_b if kind == "r"]
+        cols_b = [k for kind, k in side_b if kind == "c"]
+        candidates = [(r, c) for r in rows_a for c in cols_b if not suppressed[r, c]]
+        candidates += [(r, c) for r in rows_b for c in cols_a if not suppressed[r, c]]
+        if not candidates:  # a lone cell in its row and column: join it to any other
+            candidates = [(r, c) for r in rows_a for c in range(suppressed.shape[1])]
+            candidates += [(r, c) for r in range(suppressed.shape[0]) for c in cols_b]
+            candidates = [cell for cell in candidates if not suppressed[cell]]
+        suppressed[_cheapest(values, candidates)] = True
+
+
+def protect(
+    counts: pd.DataFrame,
+    name: str,
+    threshold: int = THRESHOLD,
+    base: int = ROUNDING_BASE,
+) -> ProtectedTable:
+    """Totals, primary and secondary suppression, rounding: a table safe to publish."""
+    values = with_totals(counts)
+    primary = values < threshold
+    suppressed = secondary_suppression(values, primary)
+    return ProtectedTable(
+        name=name,
+        row_dim=str(counts.index.name),
+        col_dim=str(counts.columns.name),
+        rows=[str(r) for r in counts.index] + [TOTAL],
+        cols=[str(c) for c in counts.columns] + [TOTAL],
+        published=round_to_base(values, base),
+        suppressed=suppressed,
+        primary=int(primary.sum()),
+    )
+
+
+def check(frame: pd.DataFrame, threshold: int = THRESHOLD, base: int = ROUNDING_BASE) -> dict:
+    """Counts of rule breaches in a published long-form table (the checker's view only)."""
+    row_dim, col_dim = frame.columns[0], frame.columns[1]
+    rows = list(dict.fromkeys(frame[row_dim]))
+    cols = list(dict.fromkeys(frame[col_dim]))
+    published = frame["count"].dropna().astype(int)
+    grid = (
+        frame.assign(withheld=frame["count"].isna())
+        .pivot(index=row_dim, columns=col_dim, values="withheld")
+        .reindex(index=rows, columns=cols)
+    )
+    complete = not grid.isna().any().any() and rows[-1] == TOTAL and cols[-1] == TOTAL
+    suppressed = grid.fillna(True).to_numpy(dtype=bool)
+    return {
+        "cells_not_a_complete_table_with_totals": 0 if complete else len(frame),
+        "published_counts_below_threshold": int((published < threshold).sum()),
+        "published_counts_not_rounded": int((published % base != 0).sum()),
+        "status_disagrees_with_count": int(
+            (frame["count"].isna() != (frame["status"] == SUPPRESSED)).sum()
+        ),
+        "suppressed_cells_derivable_from_totals": len(bridges(suppressed)),
+    }

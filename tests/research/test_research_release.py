@@ -1,0 +1,246 @@
+"""The research release of a small synthetic drop, built once through the real job.
+
+The brief's four guarantees: a dictionary attack matches no pseudonym; no value
+of any direct-identifier column of the drop appears in the folder; every
+aggregate cell passes the disclosure rules; republishing is byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+import shutil
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from test_disclosure import derivable_cells
+
+from contracts.landing import LANDING_TABLES
+from orchestration.definitions import defs as load_defs
+from orchestration.defs.partitions import release_partitions
+from research import build, disclosure, identifiers, keys, pseudonyms
+from synthetic.names import FEMALE_FORENAMES, MALE_FORENAMES, NAME_GROUPS, SURNAMES, words
+from xjs import layout
+
+pytestmark = [pytest.mark.xdist_group("research_release")]
+
+RELEASE = "2024-12"
+KEY = "research-release-test-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def released(small_drop_root, tmp_path_factory):
+    """A data directory whose 2024-12 release went through the whole job, research included."""
+    root = tmp_path_factory.mktemp("research_release")
+    shutil.copytree(small_drop_root, root, dirs_exist_ok=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XJS_DATA_DIR", str(root))
+        mp.setenv(keys.KEY_ENV, KEY)
+        instance = dg.DagsterInstance.ephemeral()
+        instance.add_dynamic_partitions(release_partitions.name, [RELEASE])
+        # research_release and what it needs, nothing else of the job
+        job = dg.Definitions.merge(
+            load_defs(),
+            dg.Definitions(
+                jobs=[
+                    dg.define_asset_job(
+                        "research_release_test",
+                        selection=dg.AssetSelection.assets("research_release").upstream(),
+                    )
+                ]
+            ),
+        ).resolve_job_def("research_release_test")
+        result = job.execute_in_process(
+            partition_key=RELEASE, instance=instance, raise_on_error=False
+        )
+    assert result.success
+    assert (layout.research_dir(root, RELEASE) / "manifest.json").exists()
+    return root
+
+
+def _folder(root):
+    return layout.research_dir(root, RELEASE)
+
+
+def _landing(root, table):
+    spec = LANDING_TABLES[table]
+    path = layout.landing_dir(root, RELEASE) / spec.filename
+    if not path.exists():
+        return None
+    if spec.format == "csv":
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.read_parquet(path).astype("string")
+
+
+def _released_pseudonyms(folder) -> set[str]:
+    out = set()
+    for path in folder.rglob("*.parquet"):
+        table = pq.read_table(path)
+        for name in table.column_names:
+            if name.endswith("_pseudonym"):
+                out |= {v[2:] for v in table.column(name).to_pylist() if v}
+    return out
+
+
+def test_the_published_folder_is_complete_and_its_manifest_true(released):
+    folder = _folder(released)
+    assert folder.is_symlink()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    listed = {f["path"] for f in manifest["files"]}
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert on_disk - listed == {"manifest.json"}
+    for entry in manifest["files"]:
+        assert hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    assert {"README.md", "data_dictionary.md", "linkage_quality.json"} <= listed
+    assert manifest["key_id"] == keys.key_id(KEY.encode())
+    assert KEY not in "".join(
+        p.read_text(errors="ignore") for p in folder.rglob("*") if p.is_file()
+    )
+
+
+def test_no_direct_identifier_of_the_drop_appears_anywhere(released):
+    folder = _folder(released)
+    with duckdb.connect(str(layout.warehouse_path(released, RELEASE)), read_only=True) as con:
+        values, vocabulary = identifiers.landing_identifier_values(con)
+    assert identifiers.scan(folder, values, vocabulary) == {}
+    # independently of the scanner: the drop's own files, high-entropy identifiers,
+    # as whole words of every released cell and text
+    ident = set()
+    for table, cols in identifiers.DIRECT_IDENTIFIERS.items():
+        frame = _landing(released, table)
+        if frame is not None:
+            for col in cols:
+                ident |= {v for v in frame[col].dropna() if re.search(r"\d", v) and len(v) >= 6}
+    released_words = set()
+    for path in folder.rglob("*"):
+        if path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            text = " ".join(frame.select_dtypes(exclude="number").astype(str).to_numpy().ravel())
+        elif path.is_file():
+            text = path.read_text()
+        else:
+            continue
+        released_words |= set(re.split(r"[\s,|\"]+", text))
+    assert not ident & released_words
+    # no released column is named after an identifier
+    names = {c for p in folder.rglob("*.parquet") for c in pq.read_schema(p).names}
+    assert not names & {c for cols in identifiers.DIRECT_IDENTIFIERS.values() for c in cols}
+
+
+def test_a_dictionary_attack_matches_no_pseudonym(released):
+    target = _released_pseudonyms(_folder(released))
+    assert len(target) > 1000
+    candidates: set[str] = set()
+    day, today = dt.date(1900, 1, 1), dt.date.today()
+    while day <= today:
+        candidates |= {day.isoformat(), day.strftime("%d/%m/%Y"), day.strftime("%Y%m%d")}
+        day += dt.timedelta(days=1)
+    names = set()
+    for group in NAME_GROUPS:
+        for vocab in (SURNAMES, MALE_FORENAMES, FEMALE_FORENAMES):
+            names |= set(words(vocab[group]))
+    candidates |= names | {n.upper() for n in names}
+    for table, cols in identifiers.DIRECT_IDENTIFIERS.items():
+        frame = _landing(released, table)
+        if frame is not None:
+            for col in cols:
+                candidates |= set(frame[col].dropna())
+    pnc_short = {v[2:] for v in candidates if re.fullmatch(r"\d{4}/\d{7}[A-Z]", v)}
+    candidates |= pnc_short
+    key = KEY.encode()
+    hits = 0
+    # what anyone can guess, unkeyed or even under the real key, in every domain
+    for m in (c.encode() for c in candidates if c):
+        guesses = [hashlib.sha256(m), hashlib.sha1(m), hashlib.md5(m)]
+        guesses += [hmac.new(key, m, hashlib.sha256)]
+        guesses += [
+            hmac.new(key, d.encode() + bytes([31]) + m, hashlib.sha256)
+            for d, _ in pseudonyms.KINDS.values()
+        ]
+        hits += sum(g.hexdigest()[: pseudonyms.HEX_CHARS] in target for g in guesses)
+    # the internal ids, hashed without the key or under guessable keys
+    internal = pd.read_parquet(layout.xjs_link_path(released, RELEASE))
+    ids = set(internal["person_id"]) | set(internal["cluster_high"]) | set(internal["record_id"])
+    for m in (i.encode() for i in ids):
+        guesses = [hashlib.sha256(m), hashlib.md5(m)]
+        guesses += [hmac.new(k, m, hashlib.sha256) for k in (b"", b"secret", b"xjs")]
+        hits += sum(g.hexdigest()[: pseudonyms.HEX_CHARS] in target for g in guesses)
+    assert hits == 0
+    # every surname x every date of birth 1900..today, unkeyed, in DuckDB
+    with duckdb.connect() as con:
+        con.execute("create table target as select unnest(?::varchar[]) as h", [sorted(target)])
+        found = con.execute(
+            """
+            with s as (select unnest(?::varchar[]) as s),
+            d as (select strftime(date '1900-01-01' + i::int, '%Y-%m-%d') as d
+                  from range(date_diff('day', date '1900-01-01', current_date) + 1) t(i))
+            select count(*) from s, d
+            where substr(sha256(s || '|' || d), 1, 20) in (select h from target)
+            """,
+            [sorted({n.upper() for n in words(" ".join(SURNAMES.values()))})],
+        ).fetchone()[0]
+    assert found == 0
+
+
+def test_only_internal_ids_are_ever_hashed(released, tmp_path, monkeypatch):
+    """White-box: whatever a dictionary holds, no name, date or source id is a pseudonym input."""
+    seen: list[tuple[str, str]] = []
+    real = pseudonyms.pseudonym
+
+    def recording(key, kind, value):
+        seen.append((kind, value))
+        return real(key, kind, value)
+
+    monkeypatch.setattr(pseudonyms, "pseudonym", recording)
+    with duckdb.connect(str(layout.warehouse_path(released, RELEASE)), read_only=True) as con:
+        build.build(con, RELEASE, KEY.encode(), layout.linkage_dir(released, RELEASE), tmp_path)
+    link = pd.read_parquet(layout.xjs_link_path(released, RELEASE))
+    records = set(link["source_table"] + "\x1f" + link["record_id"])
+    allowed = {
+        "person": set(link["person_id"]),
+        "cluster_high": set(link["cluster_high"]),
+        "cluster_low": set(link["cluster_low"]),
+        "record": records,
+    }
+    for kind, value in seen:
+        if kind == "case":
+            assert re.fullmatch(r"(magistrates|crown|family|civil)_\w+\x1f\S+", value)
+        else:
+            assert value in allowed[kind], kind
+
+
+def test_every_aggregate_cell_passes_the_disclosure_rules(released):
+    paths = sorted((_folder(released) / "aggregates").glob("*.csv"))
+    assert len(paths) == 5
+    for path in paths:
+        frame = pd.read_csv(path, dtype={"count": "Int64"}, keep_default_na=False, na_values=[""])
+        assert not any(disclosure.check(frame).values()), path.stem
+        published = frame["count"].dropna()
+        assert ((published >= disclosure.THRESHOLD) & (published % 5 == 0)).all()
+        grid = frame.pivot(index=frame.columns[0], columns=frame.columns[1], values="count")
+        grid = grid.reindex(
+            index=list(dict.fromkeys(frame.iloc[:, 0])),
+            columns=list(dict.fromkeys(frame.iloc[:, 1])),
+        )
+        assert derivable_cells(grid.isna().to_numpy()) == 0, path.stem
+
+
+def test_republishing_is_byte_identical_and_a_new_key_changes_every_pseudonym(released, tmp_path):
+    folder = _folder(released)
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    target = folder.resolve()
+    summary = build.publish_release(released, RELEASE, KEY.encode())
+    assert summary.folder == target
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before
+    with duckdb.connect(str(layout.warehouse_path(released, RELEASE)), read_only=True) as con:
+        build.build(
+            con, RELEASE, b"another-key-" * 4, layout.linkage_dir(released, RELEASE), tmp_path
+        )
+    assert not _released_pseudonyms(tmp_path) & _released_pseudonyms(folder)
