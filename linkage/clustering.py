@@ -18,33 +18,36 @@ from linkage.predict import query
 from linkage.settings import Thresholds
 
 
-def cluster_at(linker: Linker, predictions: SplinkDataFrame, threshold: float) -> pd.Series:
-    """Splink's cluster id per unique_id (connected components of pairs >= threshold)."""
+def cluster_at(
+    linker: Linker, predictions: SplinkDataFrame, threshold: float, keep: bool = False
+) -> tuple[pd.Series, SplinkDataFrame | None]:
+    """Splink's cluster id per unique_id (connected components of pairs >= threshold).
+
+    keep: also return Splink's clusters table (for the cluster studio), else drop it.
+    """
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold
     )
-    try:
-        df = query(
-            linker,
-            f"SELECT unique_id, cluster_id FROM {clusters.templated_name}",
-            [clusters],
-        )
-    finally:
+    df = query(linker, f"SELECT unique_id, cluster_id FROM {clusters.templated_name}", [clusters])
+    if not keep:
         clusters.drop_table_from_database_and_remove_from_cache()
-    return df.set_index("unique_id")["cluster_id"].astype(str)
+        clusters = None
+    return df.set_index("unique_id")["cluster_id"].astype(str), clusters
 
 
 def cluster_all(
     linker: Linker, predictions: SplinkDataFrame, thresholds: Thresholds
-) -> pd.DataFrame:
-    """unique_id -> raw cluster ids at the default, high and low thresholds."""
-    return pd.DataFrame(
+) -> tuple[pd.DataFrame, SplinkDataFrame]:
+    """unique_id -> raw cluster ids at the three thresholds, and the default clusters table."""
+    default, table = cluster_at(linker, predictions, thresholds.default, keep=True)
+    frame = pd.DataFrame(
         {
-            "cluster_default": cluster_at(linker, predictions, thresholds.default),
-            "cluster_high": cluster_at(linker, predictions, thresholds.high),
-            "cluster_low": cluster_at(linker, predictions, thresholds.low),
+            "cluster_default": default,
+            "cluster_high": cluster_at(linker, predictions, thresholds.high)[0],
+            "cluster_low": cluster_at(linker, predictions, thresholds.low)[0],
         }
     ).rename_axis("unique_id")
+    return frame, table
 
 
 def match_confidence(unique_ids: pd.Index, edges: pd.DataFrame) -> pd.Series:

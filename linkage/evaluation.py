@@ -125,3 +125,97 @@ def evaluate(predicted: pd.DataFrame, truth: pd.DataFrame) -> Evaluation:
         _pairs(j.groupby("person_id_true").size()),
     )
     return Evaluation(overall=overall, by_source_pair=by_pair, records=len(j))
+
+
+@dataclass(frozen=True)
+class BCubed:
+    """Cluster-level (B-cubed) precision and recall: per record, averaged over records.
+
+    For record i in predicted person P and true person T:
+    precision_i = |P & T| / |P|, recall_i = |P & T| / |T|. Unlike pairwise
+    metrics, a large person does not count quadratically.
+    """
+
+    precision: float
+    recall: float
+    records: int
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {**asdict(self), "f1": self.f1}
+
+
+def _per_record(j: pd.DataFrame) -> pd.DataFrame:
+    """Per record: n_cell, n_pred, n_true (sizes of its cell, predicted and true person)."""
+    out = pd.DataFrame(index=j.index)
+    out["n_cell"] = j.groupby(["person_id_pred", "person_id_true"])["record_id"].transform("size")
+    out["n_pred"] = j.groupby("person_id_pred")["record_id"].transform("size")
+    out["n_true"] = j.groupby("person_id_true")["record_id"].transform("size")
+    return out
+
+
+def _bcubed(sizes: pd.DataFrame) -> BCubed:
+    if not len(sizes):
+        return BCubed(1.0, 1.0, 0)
+    return BCubed(
+        float((sizes.n_cell / sizes.n_pred).mean()),
+        float((sizes.n_cell / sizes.n_true).mean()),
+        len(sizes),
+    )
+
+
+def _anchored(sizes: pd.DataFrame) -> PairMetrics:
+    """Pairwise counts over ordered pairs anchored at these records (see subgroup_metrics)."""
+    return PairMetrics(
+        int((sizes.n_cell - 1).sum()), int((sizes.n_pred - 1).sum()), int((sizes.n_true - 1).sum())
+    )
+
+
+def bcubed(predicted: pd.DataFrame, truth: pd.DataFrame) -> BCubed:
+    """B-cubed precision, recall and F1 of predicted person_id against the truth."""
+    return _bcubed(_per_record(_check(predicted, truth)))
+
+
+def subgroup_metrics(
+    predicted: pd.DataFrame, truth: pd.DataFrame, groups: pd.DataFrame
+) -> dict[str, dict[str, dict]]:
+    """Metrics per value of each group column, so that biased linkage shows.
+
+    groups: source_table, record_id and one column per grouping (nulls become
+    "unknown"). A record's pairs are credited to its own group: pairwise counts
+    are over ordered pairs (i, j) with i in the group, which sum to twice the
+    overall counts; B-cubed averages over the group's records.
+    Returns {group column: {value: {"records", "pairwise": {...}, "bcubed": {...}}}}.
+    """
+    j = _check(predicted, truth)
+    sizes = _per_record(j)
+    g = j[KEY].merge(groups, on=KEY, how="left")
+    out: dict[str, dict[str, dict]] = {}
+    for col in [c for c in groups.columns if c not in KEY]:
+        values = g[col].astype("string").fillna("unknown")
+        out[col] = {}
+        for value in sorted(values.unique()):
+            mask = (values == value).to_numpy()
+            s = sizes[mask]
+            out[col][str(value)] = {
+                "records": int(mask.sum()),
+                "pairwise": _anchored(s).as_dict(),
+                "bcubed": _bcubed(s).as_dict(),
+            }
+    return out
+
+
+def age_band(date_of_birth: pd.Series, on: pd.Series) -> pd.Series:
+    """Age at the record's event in bands; unknown when either date is missing."""
+    dob = pd.to_datetime(date_of_birth, errors="coerce")
+    at = pd.to_datetime(on, errors="coerce")
+    age = (at - dob).dt.days / 365.25
+    bands = pd.cut(age, [-1, 17.999, 24.999, 34.999, 49.999, 200], labels=BANDS)
+    return bands.astype("string").fillna("unknown")
+
+
+BANDS = ["under 18", "18-24", "25-34", "35-49", "50+"]

@@ -4,7 +4,9 @@ Standardisation happens in dbt; this only derives model features that belong to
 the model (as in hmpps-person-match's model_cleaning): a full-name column for
 term frequencies, the postcode sector, and arrays that fold prison aliases in
 with the record's own names and date of birth (null when empty, so a missing
-value never matches).
+value never matches). forename_arr also holds the other forenames, so a person
+who goes by a middle name still meets the alias level (as CPR's forename_std_arr)
+and the formal forms of a diminutive forename (linkage/nicknames.py).
 """
 
 from __future__ import annotations
@@ -44,8 +46,11 @@ def _folded(own: str, aliases: str) -> str:
     return f"CASE WHEN len({items}) > 0 THEN list_sort({items}) END"
 
 
-def features_sql(source: str) -> str:
-    """SELECT producing the Splink input from a relation with int_person_records columns."""
+def features_sql(source: str, nicknames: str = "nicknames") -> str:
+    """SELECT producing the Splink input from a relation with int_person_records columns.
+
+    nicknames: a relation (short, formal) of forename diminutives (linkage/nicknames.py).
+    """
     return f"""
     SELECT
         unique_id, source_table, record_id,
@@ -53,6 +58,15 @@ def features_sql(source: str) -> str:
         CASE WHEN first_name IS NOT NULL AND last_name IS NOT NULL
              THEN first_name || ' ' || last_name END AS full_name,
         {_folded("first_name", "first_name_aliases")} AS first_name_arr,
+        {
+        _folded(
+            "first_name",
+            "list_concat(coalesce(first_name_aliases, []), "
+            "coalesce(string_split(middle_names, ' '), []), "
+            f"coalesce((SELECT list(formal) FROM {nicknames} n "
+            "WHERE n.short = first_name), []))",
+        )
+    } AS forename_arr,
         {_folded("last_name", "last_name_aliases")} AS last_name_arr,
         date_of_birth,
         {_folded("date_of_birth", "date_of_birth_aliases")} AS dob_arr,

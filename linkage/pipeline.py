@@ -23,9 +23,10 @@ from splink import Linker
 
 from contracts.landing import PERSON_RECORD_TABLES
 from contracts.xjs_link import XJS_LINK_SCHEMA
-from linkage import backend, clustering, predict, training
+from linkage import backend, clustering, predict, quality, report, training, twins
 from linkage import settings as model
 from linkage.features import MODEL_INPUT_COLUMNS, features_sql
+from linkage.nicknames import nickname_rows
 from linkage.stable_ids import (
     HIGH_PREFIX,
     KEY,
@@ -37,11 +38,15 @@ from linkage.stable_ids import (
 
 log = logging.getLogger(__name__)
 
-XJS_LINK_FILE, MODEL_FILE, METADATA_FILE = (
+XJS_LINK_FILE, MODEL_FILE, METADATA_FILE, PAIRS_FILE = (
     "xjs_link.parquet",
     "model.json",
     "linkage_metadata.json",
+    "pairs.parquet",
 )
+OUTPUT_FILES = (XJS_LINK_FILE, MODEL_FILE, METADATA_FILE, PAIRS_FILE)
+COMPARISON_VIEWER_FILE = "comparison_viewer.html"
+CLUSTER_STUDIO_FILE = "cluster_studio.html"
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class LinkResult:
     stable_ids: StableIdCounts
     thresholds: dict[str, float]
     training: dict = field(default_factory=dict)
+    quality: dict = field(default_factory=dict)
     seconds: float = 0.0
     xjs_link_path: Path | None = None
     model_path: Path | None = None
@@ -111,6 +117,8 @@ def _source_inputs(records: pa.Table) -> dict[str, pa.Table]:
     con = duckdb.connect()
     try:
         con.register("records", records)
+        con.execute("CREATE TABLE nicknames (short VARCHAR, formal VARCHAR)")
+        con.executemany("INSERT INTO nicknames VALUES (?, ?)", nickname_rows())
         out = {}
         for source in PERSON_RECORD_TABLES:
             t = con.sql(
@@ -138,6 +146,25 @@ def _write_json(obj: dict, path: Path) -> None:
     tmp.replace(path)
 
 
+def _dashboards(linker: Linker, scored, predictions, clusters, out_dir: Path) -> None:
+    """Splink's comparison viewer and cluster studio (they hold record values: secure folder).
+
+    The viewer reads Splink's own predict table (scored: comparison vectors, which
+    the relatives guard leaves unchanged); cluster studio the guarded pairs.
+    """
+    linker.visualisations.comparison_viewer_dashboard(
+        scored, str(out_dir / COMPARISON_VIEWER_FILE), overwrite=True, num_example_rows=2
+    )
+    linker.visualisations.cluster_studio_dashboard(
+        predictions,
+        clusters,
+        str(out_dir / CLUSTER_STUDIO_FILE),
+        sampling_method="by_cluster_size",
+        sample_size=20,
+        overwrite=True,
+    )
+
+
 def link_release(
     con: duckdb.DuckDBPyConnection,
     records_table: str,
@@ -145,11 +172,16 @@ def link_release(
     previous_link_path: Path | None = None,
     seed: int = 42,
     thresholds: model.Thresholds = model.THRESHOLDS,
+    pinned_model: Path | None = None,
+    dashboards: bool = True,
 ) -> LinkResult:
     """Link every record of records_table (int_person_records shape) and write the lookup.
 
-    Writes out_dir/xjs_link.parquet, model.json and linkage_metadata.json.
-    previous_link_path: the previous release's xjs_link.parquet, to carry person ids over.
+    Writes out_dir/xjs_link.parquet, model.json, pairs.parquet (scored pairs, for
+    evaluation), linkage_metadata.json and, with dashboards, Splink's comparison
+    viewer and cluster studio. previous_link_path: the previous release's
+    xjs_link.parquet, to carry person ids over. pinned_model: a trained model.json
+    to reuse instead of training (recorded in the metadata).
     """
     started = time.monotonic()
     backend.quiet_splink()
@@ -162,21 +194,32 @@ def link_release(
         raise ValueError(f"{records_table} has {n} records; linkage needs at least 2")
     previous = pd.read_parquet(previous_link_path) if previous_link_path else None
     log.info("linking %d records from %d sources", n, len(inputs))
+    paths = {name: out_dir / name for name in OUTPUT_FILES}
 
     db_api = backend.make_db_api()
     try:
         sdfs = [db_api.register(t, dataset_display_name=s) for s, t in inputs.items()]
-        trainer = Linker(
-            sdfs, model.settings_creator(f"xjs{seed}"), log_level=backend.SPLINK_LOG_LEVEL
-        )
-        params = training.train(trainer, n, seed)
-        trained = training.final_model(trainer)
+        if pinned_model is None:
+            trainer = Linker(
+                sdfs, model.settings_creator(f"xjs{seed}"), log_level=backend.SPLINK_LOG_LEVEL
+            )
+            params = training.train(trainer, n, seed).as_dict()
+            trained = training.final_model(trainer)
+        else:
+            trained = training.load_pinned(pinned_model)
+            params = {"reused_model": str(pinned_model), "seed": seed}
 
-        linker = Linker(sdfs, trained, log_level=backend.SPLINK_LOG_LEVEL)
-        predictions = predict.predict_pairs(linker)
+        linker = Linker(sdfs, training.for_scoring(trained), log_level=backend.SPLINK_LOG_LEVEL)
+        report.save_model_charts(linker, out_dir)
+        scored = predict.predict_pairs(linker)
+        predictions = twins.guard_relatives(linker, scored, pa.concat_tables(inputs.values()))
         comparisons, links = predict.count_pairs(linker, predictions, thresholds.default)
-        raw = clustering.cluster_all(linker, predictions, thresholds)
+        guarded = predict.count_guarded(linker, predictions)
+        raw, default_clusters = clustering.cluster_all(linker, predictions, thresholds)
         edges = predict.edges_at_or_above(linker, predictions, thresholds.default)
+        pq.write_table(predict.scored_pairs(linker, predictions), paths[PAIRS_FILE])
+        if dashboards:
+            _dashboards(linker, scored, predictions, default_clusters, out_dir)
     finally:
         backend.close_db_api(db_api)
 
@@ -191,9 +234,9 @@ def link_release(
     frame["cluster_high"] = label_ids(frame, "cluster_high", HIGH_PREFIX)
     frame["cluster_low"] = label_ids(frame, "cluster_low", LOW_PREFIX)
 
-    paths = {name: out_dir / name for name in (XJS_LINK_FILE, MODEL_FILE, METADATA_FILE)}
     _write_link(frame, paths[XJS_LINK_FILE])
     _write_json(trained, paths[MODEL_FILE])
+    link = frame[XJS_LINK_SCHEMA.names]
     result = LinkResult(
         records=n,
         persons=int(frame["person_id"].nunique()),
@@ -204,12 +247,20 @@ def link_release(
         records_by_source={s: t.num_rows for s, t in inputs.items()},
         stable_ids=counts,
         thresholds=thresholds.as_dict(),
-        training=params.as_dict(),
+        training=params,
+        quality={
+            "comparisons_per_record": round(comparisons / n, 3),
+            "guarded_pairs": guarded,
+            "cluster_sizes": quality.size_distribution(link["person_id"]),
+            "link_rates": quality.link_rates(link),
+            "graph": quality.graph_flags(link, edges),
+        },
         seconds=round(time.monotonic() - started, 1),
         xjs_link_path=paths[XJS_LINK_FILE],
         model_path=paths[MODEL_FILE],
         metadata_path=paths[METADATA_FILE],
     )
     _write_json(result.metadata(), paths[METADATA_FILE])
+    report.write_report(out_dir)
     log.info("linked %d records into %d persons", result.records, result.persons)
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 from splink import Linker
 from splink.internals.pipeline import CTEPipeline
 from splink.internals.splink_dataframe import SplinkDataFrame
@@ -49,3 +50,28 @@ def edges_at_or_above(
         f" FROM {predictions.templated_name} WHERE match_probability >= {threshold}",
         [predictions],
     )
+
+
+def count_guarded(linker: Linker, predictions: SplinkDataFrame) -> int:
+    """Scored pairs the relatives guard held down (twins.py)."""
+    df = query(
+        linker,
+        f"SELECT count(*) FILTER (WHERE possible_relatives) AS n FROM {predictions.templated_name}",
+        [predictions],
+    )
+    return int(df["n"].iloc[0])
+
+
+def scored_pairs(linker: Linker, predictions: SplinkDataFrame) -> pa.Table:
+    """Every scored pair (ids, weight, probability, guard flag): evaluation reads these."""
+    pipeline = CTEPipeline([predictions])
+    pipeline.enqueue_sql(
+        "SELECT unique_id_l, unique_id_r, match_weight, match_probability, possible_relatives"
+        f" FROM {predictions.templated_name} ORDER BY unique_id_l, unique_id_r",
+        "__xjs_pairs",
+    )
+    sdf = linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+    try:
+        return pa.Table.from_pandas(sdf.as_pandas_dataframe(), preserve_index=False)
+    finally:
+        sdf.drop_table_from_database_and_remove_from_cache()

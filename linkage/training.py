@@ -2,15 +2,19 @@
 
 Three estimates, as Splink recommends: the prior (lambda) from deterministic
 rules and an assumed recall; u by random sampling with a fixed seed; m by
-expectation maximisation on two blocking rules. The trained parameters are
+expectation maximisation on several blocking rules (blocking.EM_RULES).
+A release may instead reuse a pinned model.json from an earlier release
+(load_pinned), as production services do between retrainings. The trained parameters are
 rounded before use so tiny floating-point differences from parallel sums never
 change the saved model or the predictions between runs.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from splink import Linker
@@ -98,3 +102,33 @@ def final_model(linker: Linker) -> dict[str, Any]:
             if not level.get("is_null_level"):
                 _regularise(level)
     return d
+
+
+def for_scoring(trained: dict[str, Any]) -> dict[str, Any]:
+    """The trained model, keeping the columns the comparison viewer needs."""
+    return {
+        **trained,
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+    }
+
+
+def load_pinned(path: Path) -> dict[str, Any]:
+    """A model.json saved by an earlier release, checked to be this model's shape."""
+    d = json.loads(Path(path).read_text(encoding="utf-8"))
+    want = [c.get_comparison("duckdb").output_column_name for c in model.COMPARISONS]
+    got = [c.get("output_column_name") for c in d.get("comparisons", [])]
+    if got != want:
+        raise ValueError(f"pinned model {Path(path).name} has comparisons {got}, expected {want}")
+    return d
+
+
+def resolve_pinned(reuse_model_from: str | None, releases_root: Path) -> Path | None:
+    """A release id (its linkage/model.json) or a path to a model.json; None to retrain."""
+    if not reuse_model_from:
+        return None
+    candidate = releases_root / reuse_model_from / "linkage" / "model.json"
+    path = candidate if candidate.exists() else Path(reuse_model_from)
+    if not path.is_file():
+        raise FileNotFoundError(f"no model to reuse at release or path {reuse_model_from!r}")
+    return path

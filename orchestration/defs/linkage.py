@@ -7,6 +7,7 @@ anything reads the lookup.
 """
 
 import json
+import os
 import time
 
 import dagster as dg
@@ -16,8 +17,11 @@ import pandas as pd
 from contracts.person_records import PERSON_RECORDS_TABLE, person_records_schema
 from contracts.validation import arrow_to_pandas, validate
 from contracts.xjs_link import reconcile_records, xjs_link_schema
-from linkage.evaluation import evaluate
-from linkage.pipeline import link_release
+from linkage import journey, report
+from linkage.evaluation import age_band
+from linkage.pipeline import PAIRS_FILE, link_release
+from linkage.quality import full_evaluation, worst_subgroup_gap
+from linkage.training import resolve_pinned
 from orchestration.checks import check_result
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
@@ -26,6 +30,19 @@ from xjs import layout
 PERSON_RECORDS = dg.AssetKey(PERSON_RECORDS_TABLE.split("."))  # as dagster-dbt keys it
 LINK_TABLE = "linkage.xjs_link"  # dbt source linkage.xjs_link
 EVALUATION_FILE = "evaluation.json"
+JOURNEY_EVALUATION_FILE = "journey_evaluation.json"
+JOURNEY_MART = dg.AssetKey(["marts", "mags_crown_journey"])
+PINNED_MODEL_ENV = "XJS_PINNED_MODEL"
+
+
+class LinkageConfig(dg.Config):
+    """Run config of xjs_link: reuse a pinned model instead of retraining.
+
+    reuse_model_from: a release id (its linkage/model.json) or a path to a
+    model.json. Unset: $XJS_PINNED_MODEL if set, else retrain on this release.
+    """
+
+    reuse_model_from: str | None = None
 
 
 def previous_release(storage: XjsStorage, release_id: str) -> str | None:
@@ -70,8 +87,12 @@ def person_records_contract(context: dg.AssetCheckExecutionContext, storage: Xjs
     description="The lookup record -> person (releases/<R>/linkage/xjs_link.parquet): Splink "
     "trained on the release, clustered at three thresholds, person ids carried over.",
 )
-def xjs_link(context: dg.AssetExecutionContext, storage: XjsStorage) -> dg.MaterializeResult:
+def xjs_link(
+    context: dg.AssetExecutionContext, config: LinkageConfig, storage: XjsStorage
+) -> dg.MaterializeResult:
     release_id = context.partition_key
+    reuse = config.reuse_model_from or os.environ.get(PINNED_MODEL_ENV) or None
+    pinned = resolve_pinned(reuse, storage.root / "releases")
     previous = previous_release(storage, release_id)
     previous_path = layout.xjs_link_path(storage.root, previous) if previous else None
     con = duckdb.connect()
@@ -83,6 +104,7 @@ def xjs_link(context: dg.AssetExecutionContext, storage: XjsStorage) -> dg.Mater
             f"warehouse.{PERSON_RECORDS_TABLE}",
             layout.linkage_dir(storage.root, release_id),
             previous_link_path=previous_path,
+            pinned_model=pinned,
         )
     finally:
         con.close()
@@ -109,9 +131,13 @@ def xjs_link(context: dg.AssetExecutionContext, storage: XjsStorage) -> dg.Mater
             "comparisons_per_record": round(result.comparisons / max(result.records, 1), 2),
             **{f"persons_{k}": v for k, v in stable.items()},
             **{f"threshold_{k}": v for k, v in result.thresholds.items()},
+            "guarded_pairs": result.quality["guarded_pairs"],
+            **{f"graph_{k}": v for k, v in result.quality["graph"].items()},
             "previous_release": previous or "none",
+            "model_reused_from": reuse or "retrained",
             "seconds": round(result.seconds, 1),
             "path": dg.MetadataValue.path(str(result.xjs_link_path)),
+            "report": dg.MetadataValue.path(str(result.xjs_link_path.parent / report.REPORT_FILE)),
         }
     )
 
@@ -134,43 +160,116 @@ def xjs_link_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorag
     return check_result(report, **counts)
 
 
+def _groups(storage: XjsStorage, release_id: str) -> pd.DataFrame:
+    """Per record: sex, ethnic group, party role and age band, for subgroup metrics."""
+    with storage.warehouse(release_id, read_only=True) as con:
+        recs = con.sql(
+            "select source_table, record_id, sex, ethnic_group, party_role, date_of_birth,"
+            f" event_date from {PERSON_RECORDS_TABLE}"
+        ).df()
+    recs["age_band"] = age_band(recs.pop("date_of_birth"), recs.pop("event_date"))
+    return recs
+
+
 @dg.asset(
     deps=[xjs_link],
     partitions_def=release_partitions,
+    pool=DUCKDB_POOL,  # reads the warehouse for subgroup columns
     group_name="linkage",
     kinds={"python"},
     owners=["team:data-engineering"],
-    description="Pairwise precision, recall and F1 of person_id against the drop's ground "
-    "truth, overall and per pair of sources (synthetic drops only; never feeds back).",
+    description="Precision, recall and F1 (pairwise and B-cubed) at the three thresholds and "
+    "over a threshold grid, per pair of sources and per subgroup, and blocking recall, against "
+    "the drop's ground truth (synthetic drops only; never feeds back). Re-renders the report.",
 )
 def linkage_evaluation(
     context: dg.AssetExecutionContext, storage: XjsStorage
 ) -> dg.MaterializeResult:
     started = time.perf_counter()
     release_id = context.partition_key
+    out_dir = layout.linkage_dir(storage.root, release_id)
     truth_path = layout.truth_path(storage.root, release_id)
     if not truth_path.exists():
         context.log.info(f"{release_id}: no ground truth, nothing to evaluate")
         return dg.MaterializeResult(metadata={"has_truth": False})
-    predicted = pd.read_parquet(layout.xjs_link_path(storage.root, release_id))
-    evaluation = evaluate(predicted, pd.read_parquet(truth_path))
-    out = layout.linkage_dir(storage.root, release_id) / EVALUATION_FILE
-    out.write_text(json.dumps(evaluation.as_dict(), indent=2, sort_keys=True) + "\n")
-    overall = evaluation.overall
-    pair_metadata = {
-        f"f1 {a}~{b}": round(m.f1, 4) for (a, b), m in evaluation.by_source_pair.items()
-    }
+    link = pd.read_parquet(layout.xjs_link_path(storage.root, release_id))
+    meta = json.loads((out_dir / "linkage_metadata.json").read_text())
+    evaluation = full_evaluation(
+        link,
+        pd.read_parquet(out_dir / PAIRS_FILE),
+        pd.read_parquet(truth_path),
+        _groups(storage, release_id),
+        meta["thresholds"],
+    )
+    evaluation["overall"] = evaluation["at_thresholds"]["default"]["pairwise"]
+    out = out_dir / EVALUATION_FILE
+    out.write_text(json.dumps(evaluation, indent=2, sort_keys=True) + "\n")
+    report_path = report.write_report(out_dir, release_id)
+    worst, gap = worst_subgroup_gap(evaluation)
+    per_threshold = {}
+    for name, d in evaluation["at_thresholds"].items():
+        for kind in ("pairwise", "bcubed"):
+            for m in ("precision", "recall", "f1"):
+                prefix = "" if kind == "pairwise" else "bcubed_"
+                per_threshold[f"{prefix}{m}_{name}"] = round(d[kind][m], 5)
+    overall = evaluation["overall"]
     return dg.MaterializeResult(
         metadata={
             "has_truth": True,
-            "records": evaluation.records,
-            "precision": overall.precision,
-            "recall": overall.recall,
-            "f1": overall.f1,
-            "true_pairs": overall.actual_positives,
-            "predicted_pairs": overall.predicted_positives,
-            **pair_metadata,
+            "records": evaluation["records"],
+            "precision": overall["precision"],
+            "recall": overall["recall"],
+            "f1": overall["f1"],
+            **per_threshold,
+            "true_pairs": overall["actual_positives"],
+            "predicted_pairs": overall["predicted_positives"],
+            "blocking_direct_recall": round(evaluation["blocking"]["direct_recall"], 5),
+            "blocking_reachable_recall": round(evaluation["blocking"]["reachable_recall"], 5),
+            "comparisons_per_record": round(
+                evaluation["blocking"]["comparisons"] / max(evaluation["records"], 1), 2
+            ),
+            "worst_subgroup": worst,
+            "worst_subgroup_recall_gap": round(gap, 5),
+            **{
+                f"f1 {k.replace('|', '~')}": round(m["f1"], 4)
+                for k, m in evaluation["by_source_pair"].items()
+            },
             "seconds": round(time.perf_counter() - started, 2),
+            "path": dg.MetadataValue.path(str(out)),
+            "report": dg.MetadataValue.path(str(report_path)),
+        }
+    )
+
+
+@dg.asset(
+    deps=[JOURNEY_MART],
+    partitions_def=release_partitions,
+    pool=DUCKDB_POOL,
+    group_name="linkage",
+    kinds={"python"},
+    owners=["team:data-engineering"],
+    description="Precision and recall of marts.mags_crown_journey against the drop's "
+    "truth/<R>/mags_crown_truth.parquet; skipped when the drop has none.",
+)
+def mags_crown_journey_evaluation(
+    context: dg.AssetExecutionContext, storage: XjsStorage
+) -> dg.MaterializeResult:
+    release_id = context.partition_key
+    truth_path = journey.truth_path(layout.truth_path(storage.root, release_id).parent)
+    if not truth_path.exists():
+        context.log.info(f"{release_id}: no {journey.TRUTH_FILE}, nothing to evaluate")
+        return dg.MaterializeResult(metadata={"has_truth": False})
+    with storage.warehouse(release_id, read_only=True) as con:
+        mart = con.sql("select * from marts.mags_crown_journey").df()
+    result = journey.evaluate_journey(mart, pd.read_parquet(truth_path))
+    out_dir = layout.linkage_dir(storage.root, release_id)
+    out = out_dir / JOURNEY_EVALUATION_FILE
+    out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    report.write_report(out_dir, release_id)
+    return dg.MaterializeResult(
+        metadata={
+            "has_truth": True,
+            **{k: v for k, v in result.items() if not isinstance(v, dict)},
             "path": dg.MetadataValue.path(str(out)),
         }
     )

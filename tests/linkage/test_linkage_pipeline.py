@@ -156,3 +156,45 @@ def test_bad_input_rejected_with_counts_only(tmp_path):
     c.execute("CREATE TABLE thin AS SELECT unique_id, source_table FROM recs")
     with pytest.raises(ValueError, match="lacks columns"):
         link_release(c, "thin", tmp_path)
+
+
+def test_pinned_model_is_reused_and_recorded(con, first_run, tmp_path):
+    _, out1 = first_run
+    result = link_release(
+        con,
+        "int_person_records",
+        tmp_path,
+        None,
+        pinned_model=out1 / "model.json",
+        dashboards=False,
+    )
+    assert (tmp_path / "model.json").read_bytes() == (out1 / "model.json").read_bytes()
+    assert result.training["reused_model"].endswith("model.json")
+    assert pd.read_parquet(tmp_path / "xjs_link.parquet").equals(
+        pd.read_parquet(out1 / "xjs_link.parquet")
+    )
+
+
+def test_pinned_model_of_another_shape_rejected(con, tmp_path):
+    bad = tmp_path / "model.json"
+    bad.write_text(json.dumps({"comparisons": [{"output_column_name": "x"}]}))
+    with pytest.raises(ValueError, match="expected"):
+        link_release(con, "int_person_records", tmp_path / "out", pinned_model=bad)
+
+
+def test_quality_outputs_and_report_hold_no_row_values(first_run, fixture_data):
+    result, out = first_run
+    for name in ("pairs.parquet", "charts.json", "report.html", "comparison_viewer.html"):
+        assert (out / name).exists(), name
+    assert (out / "cluster_studio.html").exists()
+    q = result.quality
+    assert q["comparisons_per_record"] <= 50
+    assert sum(q["cluster_sizes"].values()) == result.persons
+    assert set(q["graph"]) >= {"low_density_persons", "bridge_edges", "oversized_persons"}
+    records, _ = fixture_data
+    text = (out / "report.html").read_text()
+    text += (out / "linkage_metadata.json").read_text()
+    for column in ("record_id", "last_name", "postcode", "pnc"):
+        values = records[column].dropna().astype(str)
+        leaked = [v for v in values.unique() if len(v) >= 6 and v in text]
+        assert not leaked, f"{column}: {len(leaked)} values in the report"

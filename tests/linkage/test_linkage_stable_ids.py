@@ -97,3 +97,44 @@ def test_bad_previous_rejected_without_values():
     prev = previous({"P1": ["r1", "r1"]})
     with pytest.raises(ValueError, match="1 duplicated"):
         assign_person_ids(clusters({"a": ["r1"]}), "cluster", prev)
+
+
+def test_kept_new_merged_and_split_together():
+    """One release step with every kind of change, counted once each."""
+    prev = previous(
+        {
+            "PK": ["k1", "k2"],  # kept as is
+            "PM1": ["m1", "m2", "m3"],  # merged with PM2: the larger keeps its id
+            "PM2": ["m4"],
+            "PS": ["s1", "s2", "s3", "s4"],  # split 3 + 1
+            "PGONE": ["g1"],  # its record left the release
+        }
+    )
+    recs = clusters(
+        {
+            "k": ["k1", "k2", "k3"],  # kept, with a new record
+            "m": ["m1", "m2", "m3", "m4"],
+            "s_big": ["s1", "s2", "s3"],
+            "s_small": ["s4"],
+            "fresh": ["n1", "n2"],  # a new person
+        }
+    )
+    ids, counts = assign_person_ids(recs, "cluster", prev)
+    got = by_cluster(recs, ids)
+    assert got["k"] == "PK" and got["m"] == "PM1" and got["s_big"] == "PS"
+    new = {got["s_small"], got["fresh"]}
+    assert len(new) == 2 and not new & set(prev["person_id"])
+    assert all(ID_PATTERN.match(i) for i in new)
+    assert counts.as_dict() == {"kept": 3, "new": 2, "merged": 1, "split": 1, "retired": 2}
+
+
+def test_carry_over_is_independent_of_row_order():
+    prev = previous({"PA": ["a1", "a2"], "PB": ["b1"]})
+    recs = clusters({"x": ["a1", "a2", "b1"], "y": ["c1"]})
+    ids, counts = assign_person_ids(recs, "cluster", prev)
+    shuffled = recs.iloc[::-1].reset_index(drop=True)
+    again, counts2 = assign_person_ids(shuffled, "cluster", prev.iloc[::-1])
+    assert dict(zip(recs.record_id, ids, strict=True)) == dict(
+        zip(shuffled.record_id, again, strict=True)
+    )
+    assert counts == counts2

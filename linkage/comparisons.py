@@ -1,0 +1,139 @@
+"""The model's comparisons, studied from MoJ's Core Person Record (CPR) model.
+
+As in hmpps-person-match: one name comparison (exact full name with term
+frequencies, fuzzy, swapped, alias intersection, partial), date of birth with
+alias dates and keying-error levels, postcode with full / sector / outcode and
+term frequencies, other forenames, and exact levels for each justice
+identifier. Extensions for these sources: day/month transposition and
+"same day and month, year one out" (both common keying slips in court data), and
+the forename array folds in the middle names, so a person known by a second
+forename still meets the alias level. Columns are those of linkage/features.py.
+Placeholder dates and junk values are nulled in dbt, so they fall in null
+levels and never count as matches.
+"""
+
+from __future__ import annotations
+
+import splink.comparison_library as cl
+
+
+def _level(sql: str, label: str, tf: str | None = None) -> dict:
+    d = {"sql_condition": sql, "label_for_charts": label}
+    if tf:
+        d["tf_adjustment_column"] = tf
+        d["tf_adjustment_weight"] = 1.0
+    return d
+
+
+def _null(sql: str) -> dict:
+    return {"sql_condition": sql, "label_for_charts": "null", "is_null_level": True}
+
+
+ELSE = _level("ELSE", "all other")
+
+
+def _jw(col: str, t: float) -> str:
+    return f'jaro_winkler_similarity("{col}_l", "{col}_r") >= {t}'
+
+
+def _intersect(col: str) -> str:
+    return f'len(list_intersect("{col}_l", "{col}_r")) >= 1'
+
+
+NAME = cl.CustomComparison(
+    output_column_name="name",
+    comparison_description="forename and surname: exact, fuzzy, swapped, alias, partial",
+    comparison_levels=[
+        _null(
+            '("first_name_l" IS NULL AND "last_name_l" IS NULL)'
+            ' OR ("first_name_r" IS NULL AND "last_name_r" IS NULL)'
+        ),
+        _level('"full_name_l" = "full_name_r"', "exact forename and surname", "full_name"),
+        _level(f"{_jw('first_name', 0.92)} AND {_jw('last_name', 0.92)}", "both names JW >= 0.92"),
+        _level(
+            '"first_name_l" = "last_name_r" AND "last_name_l" = "first_name_r"',
+            "forename and surname swapped",
+        ),
+        _level(
+            f"{_intersect('forename_arr')} AND {_intersect('last_name_arr')}",
+            "forename and surname meet via an alias or other forename",
+        ),
+        _level(f"{_jw('first_name', 0.8)} AND {_jw('last_name', 0.8)}", "both names JW >= 0.8"),
+        # no term frequencies on one name alone: a rare surname shared by a household
+        # would outweigh the disagreeing forename (CPR keeps them; see twins.py)
+        _level('"last_name_l" = "last_name_r"', "exact surname only"),
+        _level('"first_name_l" = "first_name_r"', "exact forename only"),
+        ELSE,
+    ],
+)
+
+MIDDLE_NAMES = cl.CustomComparison(
+    output_column_name="middle_names",
+    comparison_description="other forenames",
+    comparison_levels=[
+        _null('"middle_names_l" IS NULL OR "middle_names_r" IS NULL'),
+        _level('"middle_names_l" = "middle_names_r"', "exact", "middle_names"),
+        _level(_jw("middle_names", 0.88), "JW >= 0.88"),
+        _level('substr("middle_names_l", 1, 1) = substr("middle_names_r", 1, 1)', "same initial"),
+        ELSE,
+    ],
+)
+
+_DOB_L = "strftime(\"date_of_birth_l\", '%Y-%m-%d')"
+_DOB_R = "strftime(\"date_of_birth_r\", '%Y-%m-%d')"
+
+DATE_OF_BIRTH = cl.CustomComparison(
+    output_column_name="date_of_birth",
+    comparison_description="date of birth, with prison alias dates; null never matches",
+    comparison_levels=[
+        _null('"dob_arr_l" IS NULL OR "dob_arr_r" IS NULL'),
+        _level('"date_of_birth_l" = "date_of_birth_r"', "exact", "date_of_birth"),
+        _level(_intersect("dob_arr"), "match via a prison alias date"),
+        _level(f"damerau_levenshtein({_DOB_L}, {_DOB_R}) <= 1", "one keying error"),
+        _level(
+            'year("date_of_birth_l") = year("date_of_birth_r")'
+            ' AND month("date_of_birth_l") = day("date_of_birth_r")'
+            ' AND day("date_of_birth_l") = month("date_of_birth_r")',
+            "day and month transposed",
+        ),
+        _level(
+            'month("date_of_birth_l") = month("date_of_birth_r")'
+            ' AND day("date_of_birth_l") = day("date_of_birth_r")'
+            ' AND abs(year("date_of_birth_l") - year("date_of_birth_r")) = 1',
+            "same day and month, year one out",
+        ),
+        _level('year("date_of_birth_l") = year("date_of_birth_r")', "same year only"),
+        ELSE,
+    ],
+)
+
+POSTCODE = cl.CustomComparison(
+    output_column_name="postcode",
+    comparison_description="postcode: full, sector, outcode (term-frequency adjusted)",
+    comparison_levels=[
+        _null('"postcode_l" IS NULL OR "postcode_r" IS NULL'),
+        _level('"postcode_l" = "postcode_r"', "exact", "postcode"),
+        _level('"postcode_sector_l" = "postcode_sector_r"', "same sector"),
+        _level('"postcode_outcode_l" = "postcode_outcode_r"', "same outcode", "postcode_outcode"),
+        ELSE,
+    ],
+)
+
+
+def exact(column: str) -> cl.ExactMatch:
+    """Agree / disagree on an identifier; null when either side lacks it."""
+    return cl.ExactMatch(column)
+
+
+COMPARISONS = [
+    NAME,
+    MIDDLE_NAMES,
+    DATE_OF_BIRTH,
+    POSTCODE,
+    exact("pnc"),
+    exact("cro"),
+    exact("noms_number"),
+    exact("crn"),
+    exact("asn"),
+    exact("sex"),
+]
