@@ -29,6 +29,6 @@ def test_postgres_variant_takes_credentials_from_the_environment_only():
     assert config["telemetry"]["enabled"] is False
     db = config["storage"]["postgres"]["postgres_db"]
     assert all(set(value) == {"env"} for value in db.values()), "every setting from env"
-    assert config["concurrency"] == yaml.safe_load((HOME / "dagster.yaml").read_text())[
-        "concurrency"
-    ]
+    assert (
+        config["concurrency"] == yaml.safe_load((HOME / "dagster.yaml").read_text())["concurrency"]
+    )
