@@ -58,6 +58,8 @@ def test_gates_are_blocking_checks():
         assert checks[(f"landing/{table}", "landing_contract")].blocking
     assert checks[(PERSON_RECORDS.to_user_string(), "person_records_contract")].blocking
     assert checks[("xjs_link", "xjs_link_contract")].blocking
+    assert checks[("xjs_link", "scored_pairs_contract")].blocking
+    assert checks[("research_release", "no_direct_identifiers")].blocking
 
 
 def test_groups():

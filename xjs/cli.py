@@ -134,7 +134,8 @@ def _print_summary(root: Path, release: str, metadata: dict, seconds: float) -> 
             )
         )
     console.print(f"xjs_link: {layout.xjs_link_path(root, release)}")
-    console.print(f"Linkage outputs: {layout.linkage_dir(root, release)}")
+    console.print(f"Linkage-quality report: {layout.linkage_dir(root, release) / 'report.html'}")
+    console.print(f"Research release: {layout.research_dir(root, release)}")
     console.print(f"Warehouse: {layout.warehouse_path(root, release)}")
     console.print(f"Took {seconds:.1f} s")
     summary_path = layout.linkage_dir(root, release) / "run_summary.json"

@@ -16,6 +16,7 @@ import pandas as pd
 
 from contracts.person_records import PERSON_RECORDS_TABLE, person_records_schema
 from contracts.validation import arrow_to_pandas, validate
+from contracts.scored_pairs import scored_pairs_schema
 from contracts.xjs_link import reconcile_records, xjs_link_schema
 from linkage import journey, report
 from linkage.evaluation import age_band
@@ -158,6 +159,22 @@ def xjs_link_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorag
         if count:
             report.failures[reason] = count
     return check_result(report, **counts)
+
+
+@dg.asset_check(
+    asset=xjs_link,
+    name="scored_pairs_contract",
+    blocking=True,
+    partitions_def=release_partitions,
+    description="Pandera: scored pairs have no self-pairs, each pair once, probabilities "
+    "in [0, 1], and both records known.",
+)
+def scored_pairs_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
+    release_id = context.partition_key
+    pairs_path = layout.linkage_dir(storage.root, release_id) / PAIRS_FILE
+    pairs = pd.read_parquet(pairs_path, dtype_backend="pyarrow")
+    known = set(_person_records(storage, release_id)["unique_id"].astype(str))
+    return check_result(validate(scored_pairs_schema(known), pairs))
 
 
 def _groups(storage: XjsStorage, release_id: str) -> pd.DataFrame:
