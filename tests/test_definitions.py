@@ -68,6 +68,9 @@ def test_groups():
     assert groups["landing/magistrates_defendants"] == "ingest"
     assert groups[PERSON_RECORDS.to_user_string()] == "staging"
     assert groups["xjs_link"] == "linkage"
+    assert groups["marts/mags_crown_journey"] == "linkage"
+    assert groups["marts/persons"] == "release"
+    assert groups["research_release"] == "release"
 
 
 def test_release_job_is_defined():

@@ -28,8 +28,10 @@ def dbt_build_args(release_id: str, warehouse_path: Path) -> list[str]:
 class XjsDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
-        folder = fqn[1] if len(fqn) > 2 else ""
-        return GROUP_BY_FOLDER.get(folder, "staging")
+        folders = fqn[1:-1]  # between the project name and the model name
+        if folders[:2] == ["marts", "linkage"]:
+            return "linkage"  # the case-level journey table belongs with the linkage
+        return GROUP_BY_FOLDER.get(folders[0] if folders else "", "staging")
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]):
         return ["team:data-engineering"]

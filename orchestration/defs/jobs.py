@@ -4,8 +4,11 @@ import dagster as dg
 
 RELEASE_JOB = "xjs_release_job"
 
+# In one process: the warehouse takes one writer at a time anyway, and a
+# process per step would spend more time importing than working.
 xjs_release_job = dg.define_asset_job(
     RELEASE_JOB,
     selection=dg.AssetSelection.all(),
-    description="Ingest, standardise, link and evaluate one release.",
+    executor_def=dg.in_process_executor,
+    description="Ingest, standardise, link, evaluate and publish one release.",
 )
