@@ -42,7 +42,9 @@ DETERMINISTIC_RULES = [
     block_on("first_name", "last_name", "date_of_birth"),
     "l.crn = r.crn AND l.date_of_birth = r.date_of_birth",
 ]
-DETERMINISTIC_RECALL = 0.8
+# Measured share of true pairs these rules find: 0.720 and 0.715 on two 20k synthetic
+# drops (seeds 42 and 7); with 0.72 lambda matches the true 1.49e-4 (0.8 gave 1.35e-4).
+DETERMINISTIC_RECALL = 0.72
 
 # EM once per rule; each rule fixes the comparisons it blocks on, the others
 # estimate them, so together every comparison's m is estimated at least twice.

@@ -40,6 +40,14 @@ def _intersect(col: str) -> str:
     return f'len(list_intersect("{col}_l", "{col}_r")) >= 1'
 
 
+def _initial_of(col: str) -> str:
+    """One side is a bare initial (CaseMan's `J SMITH` style) equal to the other's first letter."""
+    return (
+        f'(length("{col}_l") = 1 OR length("{col}_r") = 1)'
+        f' AND substr("{col}_l", 1, 1) = substr("{col}_r", 1, 1)'
+    )
+
+
 NAME = cl.CustomComparison(
     output_column_name="name",
     comparison_description="forename and surname: exact, fuzzy, swapped, alias, partial",
@@ -59,6 +67,13 @@ NAME = cl.CustomComparison(
             "forename and surname meet via an alias or other forename",
         ),
         _level(f"{_jw('first_name', 0.8)} AND {_jw('last_name', 0.8)}", "both names JW >= 0.8"),
+        # a civil party keyed `J SMITH` against JOHN SMITH: the initial is consistent, not a
+        # disagreement; surname term frequencies, since the forename says little
+        _level(
+            f'{_initial_of("first_name")} AND "last_name_l" = "last_name_r"',
+            "forename initial and surname",
+            "last_name",
+        ),
         # no term frequencies on one name alone: a rare surname shared by a household
         # would outweigh the disagreeing forename (CPR keeps them; see twins.py)
         _level('"last_name_l" = "last_name_r"', "exact surname only"),
@@ -74,6 +89,7 @@ MIDDLE_NAMES = cl.CustomComparison(
         _null('"middle_names_l" IS NULL OR "middle_names_r" IS NULL'),
         _level('"middle_names_l" = "middle_names_r"', "exact", "middle_names"),
         _level(_jw("middle_names", 0.88), "JW >= 0.88"),
+        _level(_initial_of("middle_names"), "one side an initial, consistent"),
         _level('substr("middle_names_l", 1, 1) = substr("middle_names_r", 1, 1)', "same initial"),
         ELSE,
     ],

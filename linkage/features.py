@@ -7,6 +7,8 @@ with the record's own names and date of birth (null when empty, so a missing
 value never matches). forename_arr also holds the other forenames, so a person
 who goes by a middle name still meets the alias level (as CPR's forename_std_arr)
 and the formal forms of a diminutive forename (linkage/nicknames.py).
+given_name_arr is the same without the middle names: the relatives guard tells a
+nickname (MIKE ~ MICHAEL, one person) from a middle name shared by relatives.
 """
 
 from __future__ import annotations
@@ -67,6 +69,14 @@ def features_sql(source: str, nicknames: str = "nicknames") -> str:
             "WHERE n.short = first_name), []))",
         )
     } AS forename_arr,
+        {
+        _folded(
+            "first_name",
+            "list_concat(coalesce(first_name_aliases, []), "
+            f"coalesce((SELECT list(formal) FROM {nicknames} n "
+            "WHERE n.short = first_name), []))",
+        )
+    } AS given_name_arr,
         {_folded("last_name", "last_name_aliases")} AS last_name_arr,
         date_of_birth,
         {_folded("date_of_birth", "date_of_birth_aliases")} AS dob_arr,

@@ -14,7 +14,7 @@ from splink import SettingsCreator
 
 from linkage import blocking, comparisons
 
-MODEL_VERSION = "xjs-person-v2"
+MODEL_VERSION = "xjs-person-v3"
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,9 @@ class Thresholds:
     low (cluster_low): generous, for sensitivity analyses of missed links.
     Tuned on synthetic drops: below ~0.9 false links between namesakes sharing a
     date of birth start to chain into clusters; above ~0.99 recall drops for
-    records carrying no identifier (family and civil parties).
+    records carrying no identifier (family and civil parties). The relatives guard's
+    caps (twins.py) sit between them: household pairs without a DOB link at low only,
+    namesakes without a DOB at default but not high (tests/linkage/test_linkage_guard.py).
     """
 
     high: float = 0.999

@@ -15,8 +15,8 @@ import duckdb
 import pandas as pd
 
 from contracts.person_records import PERSON_RECORDS_TABLE, person_records_schema
-from contracts.validation import arrow_to_pandas, validate
 from contracts.scored_pairs import scored_pairs_schema
+from contracts.validation import arrow_to_pandas, validate
 from contracts.xjs_link import reconcile_records, xjs_link_schema
 from linkage import journey, report
 from linkage.evaluation import age_band
