@@ -39,7 +39,7 @@ ui: setup  ## the Dagster UI on http://127.0.0.1:3000, bound to localhost only
 lint: setup
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) sqlfluff lint dbt_project/models dbt_project/macros
+	$(RUN) sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
 
 format: setup
 	$(RUN) ruff check --fix .

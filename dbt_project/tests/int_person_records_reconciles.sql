@@ -5,30 +5,46 @@
 with
 
 staged as (
-    select 'magistrates_defendants' as source_table, count(*) as person_rows
+    select
+        'magistrates_defendants' as source_table,
+        count(*) as person_rows
     from {{ ref('stg_libra__defendants') }}
     union all
-    select 'crown_defendants', count(*) filter (where is_person)
+    select
+        'crown_defendants' as source_table,
+        count(*) filter (where is_person) as person_rows
     from {{ ref('stg_xhibit__defendants') }}
     union all
-    select 'family_parties', count(*) filter (where is_person)
+    select
+        'family_parties' as source_table,
+        count(*) filter (where is_person) as person_rows
     from {{ ref('stg_familyman__parties') }}
     union all
-    select 'civil_parties', count(*) filter (where is_person)
+    select
+        'civil_parties' as source_table,
+        count(*) filter (where is_person) as person_rows
     from {{ ref('stg_caseman__parties') }}
     union all
-    select 'probation_events', count(*)
+    select
+        'probation_events' as source_table,
+        count(*) as person_rows
     from {{ ref('stg_ndelius__events') }}
     union all
-    select 'prison_journeys', count(*)
+    select
+        'prison_journeys' as source_table,
+        count(*) as person_rows
     from {{ ref('stg_pnomis__journeys') }}
     union all
-    select 'oasys_assessments', count(*)
+    select
+        'oasys_assessments' as source_table,
+        count(*) as person_rows
     from {{ ref('stg_oasys__assessments') }}
 ),
 
 linked as (
-    select source_table, count(*) as records
+    select
+        source_table,
+        count(*) as records
     from {{ ref('int_person_records') }}
     group by source_table
 )

@@ -8,7 +8,13 @@ link as (
 ),
 
 records as (
-    select source_table, record_id, event_date, sex, date_of_birth, ethnic_group
+    select
+        source_table,
+        record_id,
+        event_date,
+        sex,
+        date_of_birth,
+        ethnic_group
     from {{ ref('int_person_records') }}
 ),
 
@@ -18,8 +24,9 @@ person_records as (
         records.*
     from link
     inner join records
-        on link.source_table = records.source_table
-        and link.record_id = records.record_id
+        on
+            link.source_table = records.source_table
+            and link.record_id = records.record_id
 ),
 
 final as (
@@ -30,7 +37,7 @@ final as (
         {% for source in ['magistrates_defendants', 'crown_defendants', 'family_parties',
                           'civil_parties', 'probation_events', 'prison_journeys',
                           'oasys_assessments'] -%}
-        count(*) filter (where source_table = '{{ source }}') as {{ source }}_records,
+            count(*) filter (where source_table = '{{ source }}') as {{ source }}_records,
         {% endfor -%}
         count(*) filter (where source_table = 'family_parties') > 0 as has_family,
         count(*) filter (where source_table = 'civil_parties') > 0 as has_civil,
