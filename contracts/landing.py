@@ -33,6 +33,20 @@ class LandingTable:
         return pa.schema(list(self.columns.items()))
 
 
+# OASys criminogenic need scores (0-2), one column each in oasys_assessments.
+OASYS_NEEDS: tuple[str, ...] = (
+    "accommodation",
+    "ete",
+    "finance",
+    "relationships",
+    "lifestyle",
+    "drugs",
+    "alcohol",
+    "thinking_behaviour",
+    "attitudes",
+)
+
+
 def _csv(*names: str) -> dict[str, pa.DataType]:
     return {n: S for n in names}
 
@@ -224,20 +238,7 @@ OASYS = LandingTable(
         "crn": S,
         "assessment_date": D,
         "assessment_type": S,
-        **{
-            need: I8
-            for need in (
-                "accommodation",
-                "ete",
-                "finance",
-                "relationships",
-                "lifestyle",
-                "drugs",
-                "alcohol",
-                "thinking_behaviour",
-                "attitudes",
-            )
-        },
+        **{need: I8 for need in OASYS_NEEDS},
         "ogrs3": F,
     },
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from contracts.landing import LANDING_TABLES
+from contracts.landing import LANDING_TABLES, OASYS_NEEDS
 
 DD_MM_YYYY = r"^\d{2}/\d{2}/\d{4}$"
 YYYY_MM_DD = r"^\d{4}-\d{2}-\d{2}$"
@@ -87,20 +87,7 @@ _RULES: dict[str, dict[str, tuple[list[pa.Check], bool]]] = {
         "assessment_id": ([], False),
         "gender": ([pa.Check.isin(["M", "F"])], True),
         "assessment_date": ([], False),
-        **{
-            need: ([pa.Check.in_range(0, 2)], True)
-            for need in (
-                "accommodation",
-                "ete",
-                "finance",
-                "relationships",
-                "lifestyle",
-                "drugs",
-                "alcohol",
-                "thinking_behaviour",
-                "attitudes",
-            )
-        },
+        **{need: ([pa.Check.in_range(0, 2)], True) for need in OASYS_NEEDS},
         "ogrs3": ([pa.Check.in_range(0.0, 1.0)], True),
     },
 }

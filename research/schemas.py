@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandera.pandas as pa
 
+from contracts.landing import OASYS_NEEDS
 from research.coarsen import AGE_BAND_LABELS
 from research.pseudonyms import pattern
 
@@ -221,20 +222,7 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
             SEX,
             month("assessment_month", "Assessment"),
             text("assessment_type", "Layer 3, Layer 1, Basic custody screening..."),
-            *[
-                Col(f"need_{n}", "Int64", NEED, [pa.Check.isin([0, 1, 2])])
-                for n in [
-                    "accommodation",
-                    "ete",
-                    "finance",
-                    "relationships",
-                    "lifestyle",
-                    "drugs",
-                    "alcohol",
-                    "thinking_behaviour",
-                    "attitudes",
-                ]
-            ],
+            *[Col(f"need_{n}", "Int64", NEED, [pa.Check.isin([0, 1, 2])]) for n in OASYS_NEEDS],
             Col(
                 "ogrs3",
                 "Float64",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from contracts.landing import OASYS_NEEDS
 from research import coarsen, schemas
 from research.pseudonyms import pseudonymise, pseudonymise_records
 
@@ -111,20 +112,7 @@ SOURCES = [
         {"assessment_date": "assessment_month"},
         [
             "assessment_type",
-            *[
-                f"need_{n}"
-                for n in [
-                    "accommodation",
-                    "ete",
-                    "finance",
-                    "relationships",
-                    "lifestyle",
-                    "drugs",
-                    "alcohol",
-                    "thinking_behaviour",
-                    "attitudes",
-                ]
-            ],
+            *[f"need_{n}" for n in OASYS_NEEDS],
             "ogrs3",
         ],
         postcode=False,

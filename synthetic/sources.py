@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from contracts.identifiers import CHECK_LETTERS
-from contracts.landing import LANDING_TABLES
+from contracts.landing import LANDING_TABLES, OASYS_NEEDS
 from synthetic import names
 from synthetic.criminal import CriminalEvents, latest_before
 from synthetic.noise import NO_FIXED_ABODE, Keyed, apply_nicknames, apply_typos, keyed_view
@@ -636,17 +636,7 @@ def oasys(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
     k = _view(pop, crim, a.person.values, date, table, rng)
     sex = np.where(k.sex == 0, pop.sex[a.person.values], k.sex)
     needs = {}
-    for need in (
-        "accommodation",
-        "ete",
-        "finance",
-        "relationships",
-        "lifestyle",
-        "drugs",
-        "alcohol",
-        "thinking_behaviour",
-        "attitudes",
-    ):
+    for need in OASYS_NEEDS:
         score = rng.choice(3, size=n, p=[0.4, 0.35, 0.25])
         needs[need] = to_int(score, rng.random(n) < 0.06)
     ogrs = np.round(rng.beta(2, 3, n), 3)
