@@ -129,3 +129,14 @@ def test_release_ids_are_validated():
         "2025-03",
         "2025-03-r2",
     ]
+
+
+def test_previous_release_is_the_newest_earlier_one_with_a_lookup(tmp_path):
+    for release in ("2024-06", "2024-09", "2024-12"):
+        path = layout.xjs_link_path(tmp_path, release)
+        path.parent.mkdir(parents=True)
+        if release != "2024-09":
+            path.write_bytes(b"")
+    assert layout.previous_release_with_link(tmp_path, "2025-03") == "2024-12"
+    assert layout.previous_release_with_link(tmp_path, "2024-12") == "2024-06"
+    assert layout.previous_release_with_link(tmp_path, "2024-06") is None

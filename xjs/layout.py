@@ -69,6 +69,21 @@ def quarantine_dir(root: Path, release_id: str) -> Path:
     return release_dir(root, release_id) / "quarantine"
 
 
+def previous_release_with_link(root: Path, release_id: str) -> str | None:
+    """The newest earlier release that has a lookup: person ids carry over from it."""
+    releases_root = root / "releases"
+    if not releases_root.exists():
+        return None
+    earlier = [
+        p.name
+        for p in releases_root.iterdir()
+        if RELEASE_ID_PATTERN.fullmatch(p.name)
+        and p.name < release_id
+        and xjs_link_path(root, p.name).exists()
+    ]
+    return max(earlier) if earlier else None
+
+
 def sort_release_ids(release_ids) -> list[str]:
     """Release ids sort in time order by the contract: plain string order."""
     return sorted(check_release_id(r) for r in release_ids)

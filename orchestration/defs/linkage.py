@@ -46,24 +46,11 @@ class LinkageConfig(dg.Config):
     reuse_model_from: str | None = None
 
 
-def previous_release(storage: XjsStorage, release_id: str) -> str | None:
-    """The newest earlier release that has a lookup: person ids carry over from it."""
-    releases_root = storage.root / "releases"
-    if not releases_root.exists():
-        return None
-    earlier = [
-        p.name
-        for p in releases_root.iterdir()
-        if layout.RELEASE_ID_PATTERN.fullmatch(p.name)
-        and p.name < release_id
-        and layout.xjs_link_path(storage.root, p.name).exists()
-    ]
-    return max(earlier) if earlier else None
-
-
-def _person_records(storage: XjsStorage, release_id: str) -> pd.DataFrame:
+def _person_records(storage: XjsStorage, release_id: str, columns: str = "*") -> pd.DataFrame:
+    """int_person_records of the release; the gates read only the columns they need."""
     with storage.warehouse(release_id, read_only=True) as con:
-        return arrow_to_pandas(con.sql(f"select * from {PERSON_RECORDS_TABLE}").to_arrow_table())
+        query = f"select {columns} from {PERSON_RECORDS_TABLE}"
+        return arrow_to_pandas(con.sql(query).to_arrow_table())
 
 
 @dg.asset_check(
@@ -94,7 +81,7 @@ def xjs_link(
     release_id = context.partition_key
     reuse = config.reuse_model_from or os.environ.get(PINNED_MODEL_ENV) or None
     pinned = resolve_pinned(reuse, storage.root / "releases")
-    previous = previous_release(storage, release_id)
+    previous = layout.previous_release_with_link(storage.root, release_id)
     previous_path = layout.xjs_link_path(storage.root, previous) if previous else None
     con = duckdb.connect()
     try:
@@ -154,7 +141,9 @@ def xjs_link_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorag
     release_id = context.partition_key
     link = pd.read_parquet(layout.xjs_link_path(storage.root, release_id), dtype_backend="pyarrow")
     report = validate(xjs_link_schema(), link)
-    counts = reconcile_records(link, _person_records(storage, release_id))
+    counts = reconcile_records(
+        link, _person_records(storage, release_id, "source_table, record_id")
+    )
     for reason, count in counts.items():
         if count:
             report.failures[reason] = count
@@ -173,7 +162,7 @@ def scored_pairs_contract(context: dg.AssetCheckExecutionContext, storage: XjsSt
     release_id = context.partition_key
     pairs_path = layout.linkage_dir(storage.root, release_id) / PAIRS_FILE
     pairs = pd.read_parquet(pairs_path, dtype_backend="pyarrow")
-    known = set(_person_records(storage, release_id)["unique_id"].astype(str))
+    known = set(_person_records(storage, release_id, "unique_id")["unique_id"].astype(str))
     return check_result(validate(scored_pairs_schema(known), pairs))
 
 
