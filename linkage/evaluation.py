@@ -1,8 +1,17 @@
-"""Pairwise precision, recall and F1 of predicted persons against the truth.
+"""Evaluation of a release's linkage against ground truth (synthetic drops only).
 
-Exact and O(records): a pair of records is a true positive when both sit in the
-same predicted and the same true person, so every count comes from cluster
-sizes. With n(p, t) the records in predicted person p and true person t,
+Pairwise and B-cubed precision, recall and F1 of predicted persons, overall,
+per pair of sources and per subgroup; precision and recall over a grid of
+thresholds (Splink's clustering at multiple thresholds over the scored pairs);
+blocking recall; full_evaluation gathers them for evaluation.json. It reads the
+lookup, the scored pairs and truth, hangs off the lookup and never feeds back:
+nothing on the linkage path (linkage/pipeline.py and what it imports) imports
+this module (tests/linkage/test_linkage_evaluation.py walks the imports).
+Counts and rates only; no row values.
+
+Pairwise metrics are exact and O(records): a pair of records is a true
+positive when both sit in the same predicted and the same true person, so every
+count comes from cluster sizes. With n(p, t) the records in predicted person p and true person t,
     TP = sum C(n(p,t), 2),  predicted positives = sum C(n(p), 2),
     actual positives = sum C(n(t), 2).
 Per pair of source tables (A, B), A != B, the pairs are those with one record in
@@ -17,8 +26,11 @@ from dataclasses import asdict, dataclass
 from itertools import combinations_with_replacement
 
 import pandas as pd
+from splink import DuckDBAPI
+from splink.internals.clustering import cluster_pairwise_predictions_at_multiple_thresholds
 
 KEY = ["source_table", "record_id"]
+THRESHOLD_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999)
 
 
 @dataclass(frozen=True)
@@ -207,6 +219,129 @@ def subgroup_metrics(
                 "bcubed": _bcubed(s).as_dict(),
             }
     return out
+
+
+def _nodes(link: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"unique_id": link["source_table"] + ":" + link["record_id"]})
+
+
+def _truth_by_uid(truth: pd.DataFrame) -> pd.Series:
+    return pd.Series(
+        truth["person_id"].to_numpy(),
+        index=(truth["source_table"] + ":" + truth["record_id"]).to_numpy(),
+    )
+
+
+def _clusters_at(nodes: pd.DataFrame, pairs: pd.DataFrame, thresholds: list[float]) -> pd.DataFrame:
+    """unique_id -> cluster id per threshold (columns named by threshold)."""
+    db_api = DuckDBAPI()
+    try:
+        sdf = cluster_pairwise_predictions_at_multiple_thresholds(
+            nodes,
+            pairs[["unique_id_l", "unique_id_r", "match_probability"]],
+            db_api,
+            "unique_id",
+            match_probability_thresholds=thresholds,
+        )
+        df = sdf.as_pandas_dataframe()
+    finally:
+        db_api.duckdb_con.close()
+    cols = [c for c in df.columns if c.startswith("cluster_p_")]
+    return df.set_index("unique_id")[cols].set_axis(thresholds, axis=1)
+
+
+def _frame(uids: pd.Index, person: pd.Series) -> pd.DataFrame:
+    key = uids.to_series().str.split(":", n=1, expand=True)
+    return pd.DataFrame(
+        {"source_table": key[0].to_numpy(), "record_id": key[1].to_numpy(), "person_id": person}
+    ).reset_index(drop=True)
+
+
+def threshold_curve(
+    link: pd.DataFrame, pairs: pd.DataFrame, truth: pd.DataFrame, thresholds=THRESHOLD_GRID
+) -> list[dict]:
+    """Pairwise and B-cubed precision / recall of clusters at each threshold."""
+    clusters = _clusters_at(_nodes(link), pairs, list(thresholds))
+    out = []
+    for t in thresholds:
+        predicted = _frame(clusters.index, clusters[t].astype(str).to_numpy())
+        pw = evaluate(predicted, truth).overall
+        b3 = bcubed(predicted, truth)
+        out.append(
+            {
+                "threshold": t,
+                "precision": pw.precision,
+                "recall": pw.recall,
+                "f1": pw.f1,
+                "bcubed_precision": b3.precision,
+                "bcubed_recall": b3.recall,
+                "bcubed_f1": b3.f1,
+            }
+        )
+    return out
+
+
+def blocking_recall(link: pd.DataFrame, pairs: pd.DataFrame, truth: pd.DataFrame) -> dict:
+    """How many true pairs the blocking rules let the model see.
+
+    direct: share of true pairs that were scored at all. reachable: pairwise
+    recall of the persons formed by the scored true pairs alone, the best any
+    model and threshold could do with these blocking rules.
+    """
+    t = _truth_by_uid(truth)
+    same = pairs["unique_id_l"].map(t).to_numpy() == pairs["unique_id_r"].map(t).to_numpy()
+    n = truth.groupby("person_id").size()
+    actual = int((n * (n - 1) // 2).sum())
+    true_pairs = pairs.loc[same, ["unique_id_l", "unique_id_r"]].assign(match_probability=1.0)
+    clusters = _clusters_at(_nodes(link), true_pairs, [0.5])
+    reach = evaluate(_frame(clusters.index, clusters[0.5].astype(str).to_numpy()), truth).overall
+    return {
+        "comparisons": len(pairs),
+        "true_pairs": actual,
+        "true_pairs_scored": int(same.sum()),
+        "direct_recall": int(same.sum()) / actual if actual else 1.0,
+        "reachable_recall": reach.recall,
+    }
+
+
+def full_evaluation(
+    link: pd.DataFrame,
+    pairs: pd.DataFrame,
+    truth: pd.DataFrame,
+    groups: pd.DataFrame,
+    thresholds: dict[str, float],
+) -> dict:
+    """Everything measurable against truth, as plain numbers (for evaluation.json)."""
+    at = {}
+    for name, col in (("high", "cluster_high"), ("default", "person_id"), ("low", "cluster_low")):
+        predicted = link[[*KEY, col]].rename(columns={col: "person_id"})
+        ev = evaluate(predicted, truth)
+        at[name] = {
+            "threshold": thresholds[name],
+            "pairwise": ev.overall.as_dict(),
+            "bcubed": bcubed(predicted, truth).as_dict(),
+        }
+        if name == "default":
+            by_pair = {f"{a}|{b}": m.as_dict() for (a, b), m in ev.by_source_pair.items()}
+    return {
+        "records": len(link),
+        "at_thresholds": at,
+        "by_source_pair": by_pair,
+        "subgroups": subgroup_metrics(link[[*KEY, "person_id"]], truth, groups),
+        "curve": threshold_curve(link, pairs, truth),
+        "blocking": blocking_recall(link, pairs, truth),
+    }
+
+
+def worst_subgroup_gap(evaluation: dict, min_records: int = 200) -> tuple[str, float]:
+    """The subgroup whose pairwise recall is furthest below the overall (label, gap)."""
+    overall = evaluation["at_thresholds"]["default"]["pairwise"]["recall"]
+    worst, gap = "none", 0.0
+    for col, values in evaluation["subgroups"].items():
+        for value, m in values.items():
+            if m["records"] >= min_records and overall - m["pairwise"]["recall"] > gap:
+                worst, gap = f"{col}={value}", overall - m["pairwise"]["recall"]
+    return worst, gap
 
 
 def age_band(date_of_birth: pd.Series, on: pd.Series) -> pd.Series:

@@ -19,9 +19,8 @@ from contracts.scored_pairs import scored_pairs_schema
 from contracts.validation import arrow_to_pandas, validate
 from contracts.xjs_link import reconcile_records, xjs_link_schema
 from linkage import journey, report
-from linkage.evaluation import age_band
+from linkage.evaluation import age_band, full_evaluation, worst_subgroup_gap
 from linkage.pipeline import PAIRS_FILE, link_release
-from linkage.quality import full_evaluation, worst_subgroup_gap
 from linkage.training import resolve_pinned
 from orchestration.checks import check_result
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions

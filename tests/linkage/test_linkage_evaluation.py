@@ -1,12 +1,17 @@
-"""Pairwise metrics against hand-computed examples and a brute-force count."""
+"""Evaluation against truth: pairwise metrics (hand-computed and brute force), B-cubed,
+subgroups, the threshold curve and blocking recall; and that the linkage path cannot
+import any of it."""
 
+import ast
 import random
 from itertools import combinations
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from linkage.evaluation import PairMetrics, evaluate
+from linkage import evaluation
+from linkage.evaluation import PairMetrics, age_band, bcubed, evaluate, subgroup_metrics
 
 
 def frame(assignments: dict[tuple[str, str], str]) -> pd.DataFrame:
@@ -83,3 +88,117 @@ def test_records_on_one_side_only_raise_with_counts_only():
 def test_duplicates_raise():
     with pytest.raises(ValueError, match="1 duplicated"):
         evaluate(pd.concat([PRED, PRED.iloc[:1]]), TRUTH)
+
+
+def test_bcubed_hand_computed():
+    # per record (cell/pred, cell/true): a1,a2 (2/2, 2/3); b1 (1/3, 1/3); a3,b2 (2/3, 2/2)
+    b3 = bcubed(PRED, TRUTH)
+    assert b3.precision == pytest.approx((1 + 1 + 1 / 3 + 2 / 3 + 2 / 3) / 5)
+    assert b3.recall == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1 + 1) / 5)
+    assert b3.records == 5
+    perfect = bcubed(TRUTH, TRUTH)
+    assert (perfect.precision, perfect.recall, perfect.f1) == (1.0, 1.0, 1.0)
+
+
+def test_subgroups_sum_to_twice_the_overall_pairs():
+    groups = pd.DataFrame(
+        {
+            "source_table": TRUTH.source_table,
+            "record_id": TRUTH.record_id,
+            "sex": ["M", "M", None, "F", "F"],
+        }
+    )
+    out = subgroup_metrics(PRED, TRUTH, groups)["sex"]
+    assert set(out) == {"M", "F", "unknown"}
+    assert sum(v["records"] for v in out.values()) == 5
+    overall = evaluate(PRED, TRUTH).overall
+    for field in ("true_positives", "predicted_positives", "actual_positives"):
+        assert sum(v["pairwise"][field] for v in out.values()) == 2 * getattr(overall, field)
+    # a1, a2 (M): true person of 3 records, predicted together only with each other
+    assert out["M"]["pairwise"]["recall"] == pytest.approx(2 / 4)
+    assert out["F"]["pairwise"]["precision"] == pytest.approx(2 / 4)
+
+
+def test_age_band():
+    dob = pd.Series(pd.to_datetime(["2010-01-01", "1990-06-01", None, "1950-01-01"]))
+    on = pd.Series(pd.to_datetime(["2020-01-01", "2020-01-01", "2020-01-01", None]))
+    assert list(age_band(dob, on)) == ["under 18", "25-34", "unknown", "unknown"]
+
+
+def test_threshold_curve_and_blocking_recall():
+    truth = frame({("A", "a1"): "T1", ("A", "a2"): "T1", ("B", "b1"): "T1", ("B", "b2"): "T2"})
+    link = truth.assign(person_id="x")
+    pairs = pd.DataFrame(
+        {
+            "unique_id_l": ["A:a1", "A:a2", "A:a1"],
+            "unique_id_r": ["A:a2", "B:b1", "B:b2"],
+            "match_probability": [0.99, 0.7, 0.6],
+        }
+    )
+    curve = {
+        c["threshold"]: c for c in evaluation.threshold_curve(link, pairs, truth, (0.5, 0.65, 0.95))
+    }
+    assert curve[0.95]["precision"] == 1.0 and curve[0.95]["recall"] == pytest.approx(1 / 3)
+    assert curve[0.65]["recall"] == 1.0 and curve[0.65]["precision"] == 1.0
+    assert curve[0.5]["precision"] == pytest.approx(3 / 6)
+    b = evaluation.blocking_recall(link, pairs, truth)
+    # true pairs a1-a2, a2-b1, a1-b1: two scored, the third reachable through them
+    assert (b["true_pairs"], b["true_pairs_scored"]) == (3, 2)
+    assert b["direct_recall"] == pytest.approx(2 / 3) and b["reachable_recall"] == 1.0
+
+
+REPO = Path(__file__).resolve().parents[2]
+FIRST_PARTY = ("contracts", "linkage", "orchestration", "research", "synthetic", "xjs")
+# the modules that read ground truth (xjs_link evaluation, the journey mart's evaluation)
+TRUTH_READING = {"linkage.evaluation", "linkage.journey"}
+
+
+def _module_file(name: str) -> Path | None:
+    base = REPO.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.exists():
+            return path
+    return None
+
+
+def _imports(name: str) -> set[str]:
+    """First-party modules one module imports anywhere in its text (lazy imports too)."""
+    path = _module_file(name)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            found.add(base)
+            found |= {f"{base}.{alias.name}" for alias in node.names}  # `from pkg import module`
+    return {m for m in found if m.split(".")[0] in FIRST_PARTY and _module_file(m)}
+
+
+def reachable(start: str) -> set[str]:
+    """Every first-party module reachable from start over imports (and parent packages)."""
+    seen, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        parents = {name.rsplit(".", k)[0] for k in range(1, name.count(".") + 1)}
+        todo += [m for m in _imports(name) | parents if m not in seen]
+    return seen
+
+
+def test_no_truth_reading_module_is_reachable_from_the_linkage_path():
+    path = reachable("linkage.pipeline")
+    assert {"linkage.quality", "linkage.twins", "contracts.xjs_link"} <= path  # the walk works
+    assert path & TRUTH_READING == set()
+
+
+def test_the_import_walk_finds_truth_reading_modules_where_they_are_imported():
+    assert reachable("orchestration.defs.linkage") >= TRUTH_READING
+    # imports inside functions count: xjs/cli.py imports synthetic only in its commands
+    assert "synthetic.generator" in reachable("xjs.cli")
