@@ -342,15 +342,3 @@ def worst_subgroup_gap(evaluation: dict, min_records: int = 200) -> tuple[str, f
             if m["records"] >= min_records and overall - m["pairwise"]["recall"] > gap:
                 worst, gap = f"{col}={value}", overall - m["pairwise"]["recall"]
     return worst, gap
-
-
-def age_band(date_of_birth: pd.Series, on: pd.Series) -> pd.Series:
-    """Age at the record's event in bands; unknown when either date is missing."""
-    dob = pd.to_datetime(date_of_birth, errors="coerce")
-    at = pd.to_datetime(on, errors="coerce")
-    age = (at - dob).dt.days / 365.25
-    bands = pd.cut(age, [-1, 17.999, 24.999, 34.999, 49.999, 200], labels=BANDS)
-    return bands.astype("string").fillna("unknown")
-
-
-BANDS = ["under 18", "18-24", "25-34", "35-49", "50+"]

@@ -49,6 +49,9 @@ def age_at(date_of_birth: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
 
 
 def age_band(date_of_birth: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
+    """AGE_BANDS label of the completed age at a date; null when a date is missing or the
+    age is negative. The one age-band rule: the research release publishes it and the
+    linkage evaluation's subgroups use it."""
     age = age_at(date_of_birth, on)
     valid = age.notna() & (age >= 0)
     edges = np.array([low for low, _, _ in AGE_BANDS])

@@ -19,12 +19,13 @@ from contracts.scored_pairs import scored_pairs_schema
 from contracts.validation import arrow_to_pandas, validate
 from contracts.xjs_link import reconcile_records, xjs_link_schema
 from linkage import journey, report
-from linkage.evaluation import age_band, full_evaluation, worst_subgroup_gap
+from linkage.evaluation import full_evaluation, worst_subgroup_gap
 from linkage.pipeline import PAIRS_FILE, link_release
 from linkage.training import resolve_pinned
 from orchestration.checks import check_result
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
+from research.coarsen import age_band
 from xjs import layout
 
 PERSON_RECORDS = dg.AssetKey(PERSON_RECORDS_TABLE.split("."))  # as dagster-dbt keys it

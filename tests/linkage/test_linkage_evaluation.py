@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from linkage import evaluation
-from linkage.evaluation import PairMetrics, age_band, bcubed, evaluate, subgroup_metrics
+from linkage.evaluation import PairMetrics, bcubed, evaluate, subgroup_metrics
 
 
 def frame(assignments: dict[tuple[str, str], str]) -> pd.DataFrame:
@@ -117,12 +117,6 @@ def test_subgroups_sum_to_twice_the_overall_pairs():
     # a1, a2 (M): true person of 3 records, predicted together only with each other
     assert out["M"]["pairwise"]["recall"] == pytest.approx(2 / 4)
     assert out["F"]["pairwise"]["precision"] == pytest.approx(2 / 4)
-
-
-def test_age_band():
-    dob = pd.Series(pd.to_datetime(["2010-01-01", "1990-06-01", None, "1950-01-01"]))
-    on = pd.Series(pd.to_datetime(["2020-01-01", "2020-01-01", "2020-01-01", None]))
-    assert list(age_band(dob, on)) == ["under 18", "25-34", "unknown", "unknown"]
 
 
 def test_threshold_curve_and_blocking_recall():
