@@ -7,7 +7,6 @@ seed and population hold the same records (same record ids) plus new ones.
 
 from __future__ import annotations
 
-import argparse
 import calendar
 import logging
 import zlib
@@ -167,21 +166,3 @@ def generate_drop(data_dir: Path, release_id: str, people: int, seed: int) -> Dr
         error_rows=len(errors["record_id"]),
         mags_crown_path=links_file,
     )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m synthetic --data-dir DIR --release R --people N --seed S`."""
-    parser = argparse.ArgumentParser(prog="synthetic", description=__doc__)
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--release", required=True)
-    parser.add_argument("--people", type=int, default=20_000)
-    parser.add_argument("--seed", type=int, default=42)
-    args = parser.parse_args(argv)
-    summary = generate_drop(args.data_dir, args.release, args.people, args.seed)
-    print(
-        f"release {summary.release_id} (snapshot {summary.snapshot_date}): "
-        f"{summary.people} people, {summary.truth_rows} person records"
-    )
-    for name, n in summary.rows.items():
-        print(f"  {name:<24} {n:>9,d} rows")
-    return 0

@@ -1,5 +1,0 @@
-import sys
-
-from synthetic.generator import main
-
-sys.exit(main())
