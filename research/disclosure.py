@@ -11,18 +11,19 @@ The rules, applied to every cell of a two-way table and to its totals:
    totals) until there is no bridge;
 3. every published count is rounded to the nearest ROUNDING_BASE.
 
-Plain numpy rather than acro (see docs/research-release.md: acro applies
-suppression *or* rounding, recomputes totals from the cells it keeps instead of
-protecting the true totals, and is built for checking a researcher's outputs
-inside a secure environment, not for a producer's publication step). The
-thresholds are acro's defaults: threshold 10, zeros disclosive, base 5.
+Bridges are found with networkx (nx.bridges). numpy and networkx rather than
+acro (see docs/research-release.md: acro applies suppression *or* rounding,
+recomputes totals from the cells it keeps instead of protecting the true
+totals, and is built for checking a researcher's outputs inside a secure
+environment, not for a producer's publication step). The thresholds are
+acro's defaults: threshold 10, zeros disclosive, base 5.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -83,29 +84,22 @@ def with_totals(counts: pd.DataFrame) -> np.ndarray:
     return grid
 
 
-def _component(suppressed: np.ndarray, start: tuple[str, int], skip: tuple[int, int]) -> set:
-    """Nodes (('r', i) or ('c', j)) reachable from start over suppressed cells but skip."""
-    seen, queue = {start}, deque([start])
-    while queue:
-        kind, k = queue.popleft()
-        if kind == "r":
-            nxt = [("c", j) for j in np.flatnonzero(suppressed[k]) if (k, j) != skip]
-        else:
-            nxt = [("r", i) for i in np.flatnonzero(suppressed[:, k]) if (i, k) != skip]
-        for node in nxt:
-            if node not in seen:
-                seen.add(node)
-                queue.append(node)
-    return seen
+def _graph(suppressed: np.ndarray) -> nx.Graph:
+    """Nodes ('r', i) and ('c', j), the table's rows and columns; an edge per suppressed cell."""
+    rows, cols = np.nonzero(suppressed)
+    graph = nx.Graph()
+    graph.add_edges_from((("r", int(i)), ("c", int(j))) for i, j in zip(rows, cols, strict=True))
+    return graph
 
 
 def bridges(suppressed: np.ndarray) -> list[tuple[int, int]]:
-    """Suppressed cells on no cycle: each can be solved for exactly from the totals."""
+    """Suppressed cells on no cycle, in row-major order: each can be solved for exactly
+    from the totals."""
     found = []
-    for i, j in zip(*np.nonzero(suppressed), strict=True):
-        if ("c", j) not in _component(suppressed, ("r", i), skip=(i, j)):
-            found.append((int(i), int(j)))
-    return found
+    for u, v in nx.bridges(_graph(suppressed)):
+        (_, i), (_, j) = (u, v) if u[0] == "r" else (v, u)
+        found.append((i, j))
+    return sorted(found)
 
 
 def _cheapest(values: np.ndarray, candidates: list[tuple[int, int]]) -> tuple[int, int]:
@@ -121,8 +115,10 @@ def secondary_suppression(values: np.ndarray, suppressed: np.ndarray) -> np.ndar
         if not found:
             return suppressed
         i, j = found[0]
-        side_a = _component(suppressed, ("r", i), skip=(i, j))
-        side_b = _component(suppressed, ("c", j), skip=(i, j))
+        graph = _graph(suppressed)
+        graph.remove_edge(("r", i), ("c", j))  # the two sides the bridge joins
+        side_a = nx.node_connected_component(graph, ("r", i))
+        side_b = nx.node_connected_component(graph, ("c", j))
         rows_a = [k for kind, k in side_a if kind == "r"]
         cols_a = [k for kind, k in side_a if kind == "c"]
         rows_b = [k for kind, k in side_b if kind == "r"]
