@@ -99,10 +99,29 @@ def _postcode_pool(rng, size: int) -> tuple[np.ndarray, np.ndarray]:
     return postcodes, streets
 
 
-def generate_population(people: int, seed: int) -> Population:
-    rng = stream(seed, "population")
+@dataclass(frozen=True)
+class _Households:
+    """Where each person lives: their household, their place in it and its type."""
 
-    # Households: draw more than enough, cut at `people` (the last one may be truncated).
+    n_units: int
+    unit: np.ndarray  # household index per person
+    pos: np.ndarray  # place in the household: adults first, then children
+    unit_type: np.ndarray  # per person: type of their household
+    is_adult: np.ndarray
+    kid_no: np.ndarray  # 0 for the first child
+    first: np.ndarray  # the household's first member
+
+    @property
+    def couple(self) -> np.ndarray:
+        return (self.unit_type == COUPLE) | (self.unit_type == TWO_PARENTS)
+
+    @property
+    def has_mother(self) -> np.ndarray:
+        return ~self.is_adult & (self.unit_type >= LONE_PARENT)
+
+
+def _households(rng, people: int) -> _Households:
+    """Draw more than enough households, cut at `people` (the last one may be truncated)."""
     utype = rng.choice(4, size=people, p=[0.45, 0.12, 0.16, 0.27])
     n_adults = np.where((utype == COUPLE) | (utype == TWO_PARENTS), 2, 1)
     n_kids = np.where(utype >= LONE_PARENT, 1 + np.minimum(rng.poisson(0.9, size=people), 3), 0)
@@ -114,51 +133,82 @@ def generate_population(people: int, seed: int) -> Population:
 
     unit = np.repeat(np.arange(n_units), size)[:people]
     pos = np.arange(people) - start[unit]
-    ut = utype[unit]
     is_adult = pos < n_adults[unit]
-    kid_no = pos - n_adults[unit]
-    first = start[unit]
+    return _Households(
+        n_units=n_units,
+        unit=unit,
+        pos=pos,
+        unit_type=utype[unit],
+        is_adult=is_adult,
+        kid_no=pos - n_adults[unit],
+        first=start[unit],
+    )
 
-    sex = rng.choice([MALE, FEMALE], size=people, p=[0.5, 0.5]).astype(np.int8)
+
+def _sexes(rng, h: _Households) -> np.ndarray:
+    """Random, except that a couple is a woman (first) and a man."""
+    ut, pos = h.unit_type, h.pos
+    sex = rng.choice([MALE, FEMALE], size=len(pos), p=[0.5, 0.5]).astype(np.int8)
     sex[(ut != SINGLE) & (pos == 0)] = FEMALE
-    sex[(ut != SINGLE) & (pos == 1) & is_adult] = MALE
+    sex[(ut != SINGLE) & (pos == 1) & h.is_adult] = MALE
+    return sex
 
-    has_mother = ~is_adult & (ut >= LONE_PARENT)
-    mother = np.where(has_mother, first, -1)
-    father = np.where(has_mother & (ut == TWO_PARENTS), first + 1, -1)
+
+def _relations(h: _Households) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """mother, father and partner of each person (person index or -1)."""
+    people, first, pos, couple = len(h.pos), h.first, h.pos, h.couple
+    mother = np.where(h.has_mother, first, -1)
+    father = np.where(h.has_mother & (h.unit_type == TWO_PARENTS), first + 1, -1)
     partner = np.full(people, -1)
-    couple = (ut == COUPLE) | (ut == TWO_PARENTS)
     partner[couple & (pos == 0)] = (first + 1)[couple & (pos == 0)]
     partner[couple & (pos == 1)] = first[couple & (pos == 1)]
     partner[partner >= people] = -1  # the last household may be cut short
+    return mother, father, partner
 
-    # Dates of birth: single adults skew young (offending peaks in the 20s), parents
-    # 1965-2000, partners about two years apart, children 17-40 years after their mother.
+
+def _dates_of_birth(rng, h: _Households) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dates of birth, twins (the twin's person index or -1) and the second-born twins.
+
+    Single adults skew young (offending peaks in the 20s), parents 1965-2000,
+    partners about two years apart, children 17-40 years after their mother.
+    """
+    people, first, pos, has_mother = len(h.pos), h.first, h.pos, h.has_mother
     age_2008 = np.minimum(rng.gamma(2.2, 9.0 * 365.25, size=people), 70 * 365.25)
     dob = np.datetime64("2008-01-01") - days(age_2008)
-    parents = ut >= LONE_PARENT
+    parents = h.unit_type >= LONE_PARENT
     unit_anchor = uniform_dates(
-        rng, np.full(n_units, np.datetime64("1965-01-01")), np.datetime64("2000-12-31")
-    )[unit]
+        rng, np.full(h.n_units, np.datetime64("1965-01-01")), np.datetime64("2000-12-31")
+    )[h.unit]
     dob = np.where(parents & (pos == 0), unit_anchor, dob)
     partner_gap = days(rng.normal(700, 1100, size=people))
-    dob = np.where(couple & (pos == 1), dob[first] + partner_gap, dob)
+    dob = np.where(h.couple & (pos == 1), dob[first] + partner_gap, dob)
     mother_dob = dob[first]
     latest = np.datetime64("2024-12-31")
     max_age = np.minimum(40 * 365.25, (latest - mother_dob).astype(np.int64))
     kid_age = 17 * 365.25 + rng.random(people) * np.maximum(max_age - 17 * 365.25, 0)
     dob = np.where(has_mother, mother_dob + days(kid_age), dob)
     twin = np.full(people, -1)
-    is_twin = has_mother & (kid_no >= 1) & (rng.random(people) < 0.05)
+    is_twin = has_mother & (h.kid_no >= 1) & (rng.random(people) < 0.05)
     idx = np.flatnonzero(is_twin)
     dob[idx] = dob[idx - 1]
     twin[idx], twin[idx - 1] = idx - 1, idx
+    return dob, twin, idx
 
-    # Ethnicity and names per household.
+
+def _ethnicities(rng, h: _Households) -> tuple[np.ndarray, np.ndarray]:
+    """Per person the household's ethnicity code and its name group."""
     w = np.array(names.ETHNICITY_WEIGHTS)
-    unit_eth = rng.choice(names.ETHNICITY_CODES, size=n_units, p=w / w.sum())
-    ethnicity = unit_eth[unit].astype(object)
-    group = np.array([names.ETHNICITY_GROUP[e] for e in unit_eth], dtype=object)[unit]
+    unit_eth = rng.choice(names.ETHNICITY_CODES, size=h.n_units, p=w / w.sum())
+    ethnicity = unit_eth[h.unit].astype(object)
+    group = np.array([names.ETHNICITY_GROUP[e] for e in unit_eth], dtype=object)[h.unit]
+    return ethnicity, group
+
+
+def _surnames(
+    rng, h: _Households, sex: np.ndarray, dob: np.ndarray, group: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """surname, birth_surname and married_on (from when surname replaced birth_surname)."""
+    people, first, ut, is_adult = len(h.pos), h.first, h.unit_type, h.is_adult
     unit_surname = _draw_names(rng, "surname", group)[first]  # the first member's draw
     own_surname = _draw_names(rng, "surname", group)
     birth_surname = np.where(sex == MALE, unit_surname, own_surname)
@@ -169,7 +219,7 @@ def generate_population(people: int, seed: int) -> Population:
     barrel = (ut == SINGLE) & (rng.random(people) < 0.015) & (second != birth_surname)
     birth_surname[barrel] = birth_surname[barrel] + "-" + second[barrel]
     surname = birth_surname.copy()
-    mother_first = (ut != SINGLE) & (pos == 0)
+    mother_first = (ut != SINGLE) & (h.pos == 0)
     married = mother_first & (rng.random(people) < np.where(ut == LONE_PARENT, 0.4, 0.7))
     surname[married] = unit_surname[married]
     # Married from a date: records before it carry the birth surname (a true change).
@@ -193,7 +243,15 @@ def generate_population(people: int, seed: int) -> Population:
         [s.split("-")[0] + "-" + s.split("-")[-1] for s in surname[kid_both]], dtype=object
     )
     birth_surname[kid_mothers | kid_both] = surname[kid_mothers | kid_both]
+    return surname, birth_surname, married_on
 
+
+def _all_forenames(
+    rng, sex: np.ndarray, group: np.ndarray, second_twins: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Up to three forenames ("" for none); a second-born twin never shares the first
+    name of the twin born before."""
+    people = len(sex)
     forename1 = _forenames(rng, sex, group)
     forename2 = _forenames(rng, sex, group)
     forename3 = _forenames(rng, sex, group)
@@ -201,13 +259,17 @@ def generate_population(people: int, seed: int) -> Population:
     forename3 = np.where(
         (forename2 != "") & (rng.random(people) < 0.12) & (forename3 != forename2), forename3, ""
     )
-    for i in idx:  # twins never share a first name
+    for i in second_twins:
         if forename1[i] == forename1[i - 1]:
             values, _ = names.vocab("male" if sex[i] == MALE else "female", group[i])
             j = int(np.flatnonzero(values == forename1[i])[0])
             forename1[i] = values[(j + 1) % len(values)]
+    return forename1, forename2, forename3
 
-    # Addresses: each household has up to four, moving on random dates.
+
+def _addresses(rng, n_units: int, people: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per household: moved_in dates, postcodes and address lines of up to four addresses,
+    moving on random dates."""
     n_moves = rng.choice(ADDRESS_SLOTS, size=n_units, p=[0.35, 0.3, 0.2, 0.15])
     moves = np.sort(
         uniform_dates(
@@ -227,7 +289,21 @@ def generate_population(people: int, seed: int) -> Population:
     address = np.array(
         [f"{n} {s}" for n, s in zip(number.ravel(), street.ravel(), strict=True)], dtype=object
     ).reshape(n_units, ADDRESS_SLOTS)
+    return moved_in, pool_pc[pick], address
 
+
+def generate_population(people: int, seed: int) -> Population:
+    """Households, then per person sex, relations, date of birth, ethnicity, names and
+    addresses, in that order from one random stream (the order fixes the output)."""
+    rng = stream(seed, "population")
+    h = _households(rng, people)
+    sex = _sexes(rng, h)
+    mother, father, partner = _relations(h)
+    dob, twin, second_twins = _dates_of_birth(rng, h)
+    ethnicity, group = _ethnicities(rng, h)
+    surname, birth_surname, married_on = _surnames(rng, h, sex, dob, group)
+    forename1, forename2, forename3 = _all_forenames(rng, sex, group, second_twins)
+    moved_in, postcode, address = _addresses(rng, h.n_units, people)
     return Population(
         sex=sex,
         dob=dob.astype("datetime64[D]"),
@@ -238,14 +314,14 @@ def generate_population(people: int, seed: int) -> Population:
         birth_surname=birth_surname,
         married_on=married_on.astype("datetime64[D]"),
         ethnicity=ethnicity,
-        unit=unit,
-        unit_type=ut,
-        is_adult=is_adult,
+        unit=h.unit,
+        unit_type=h.unit_type,
+        is_adult=h.is_adult,
         mother=mother,
         father=father,
         partner=partner,
         twin=twin,
-        moved_in=moved_in[unit],
-        postcode=pool_pc[pick][unit],
-        address=address[unit],
+        moved_in=moved_in[h.unit],
+        postcode=postcode[h.unit],
+        address=address[h.unit],
     )
