@@ -256,25 +256,13 @@ def keyed_cro(crim: CriminalEvents, persons, rates: SourceRates, rng):
     return _identifier(out, rng.random(n) < rates.id_mistype)
 
 
-def keyed_view(
-    pop: Population,
-    crim: CriminalEvents | None,
-    persons: np.ndarray,
-    dates: np.ndarray,
-    rates: SourceRates,
-    rng: np.random.Generator,
-    real: np.ndarray | None = None,
-) -> Keyed:
-    """What a source keyed for each (person, event date), with its rates of error.
+def _names_in_use(pop: Population, persons, dates, rates: SourceRates, rng, real):
+    """The names a person truly goes by at the event, before any keying error: the surname
+    in use (marriage), a maiden or hyphen variant, middle names dropped, a diminutive.
 
-    Name errors are applied in the order a record goes wrong in practice: the surname
-    in use at the event (marriage), a maiden or part surname, a diminutive, then
-    keying errors; every applied error is flagged for truth/<R>/errors.parquet.
-    """
-    persons = np.asarray(persons, dtype=np.int64)
-    dates = dates.astype("datetime64[D]")
+    Returns forename1-3, surname and the masks (before marriage, maiden, hyphen variant,
+    middle names dropped, nickname)."""
     n = len(persons)
-    real = np.ones(n, dtype=bool) if real is None else real  # rows that are people
     f1 = pop.forename1[persons].copy()
     f2 = pop.forename2[persons].copy()
     f3 = pop.forename3[persons].copy()
@@ -295,8 +283,14 @@ def keyed_view(
     has_nick = np.array([v in lookup for v in f1], dtype=bool)
     nick = draw(rng, rates.nickname, has_nick & real, real)
     f1 = apply_nicknames(f1, nick, rng)
-    f1_base, surname_base = f1.copy(), surname.copy()
+    return f1, f2, f3, surname, (before, maiden, hyphen, dropped, nick)
 
+
+def _keying_errors(f1: np.ndarray, surname: np.ndarray, rates: SourceRates, rng, real):
+    """A clerk's errors on forename1 and surname: spelt as it sounds, a typo, the two
+    swapped, junk. Returns both names and the masks of the errors that changed them."""
+    n = len(f1)
+    f1_base, surname_base = f1, surname
     on_surname = rng.random(n) < 0.6
     sounds = draw(rng, rates.phonetic, sounds_alike(np.where(on_surname, surname, f1)) & real, real)
     surname = _apply(phonetic, surname, sounds & on_surname, rng)
@@ -312,11 +306,13 @@ def keyed_view(
     f1[swap], surname[swap] = surname[swap], f1[swap]
     junk = rng.random(n) < rates.junk_name
     f1, surname = junk_names(f1, surname, junk, rng)
+    return f1, surname, (sounds, typo_mask, swap, junk)
 
-    dob, dob_flags = noisy_dob(pop.dob[persons], rates, rng, real)
-    sex = pop.sex[persons].copy()
-    sex[rng.random(n) < rates.sex_unknown] = 0
 
+def _keyed_address(pop: Population, persons, dates, rates: SourceRates, rng):
+    """Postcode and address line as keyed: an older address, no fixed abode, or missing.
+    Returns both and the masks (stale, no fixed abode, postcode missing)."""
+    n = len(persons)
     stale = rng.random(n) < rates.postcode_stale
     true_pc, _ = pop.address_at(persons, dates)
     postcode, address = pop.address_at(persons, dates, back=stale)
@@ -326,18 +322,52 @@ def keyed_view(
     postcode[nfa], address[nfa] = NO_FIXED_ABODE, NO_FIXED_ABODE
     pc_missing = rng.random(n) < rates.postcode_missing
     postcode[pc_missing] = None
+    return postcode, address, (stale, nfa, pc_missing)
 
+
+def _keyed_identifiers(crim: CriminalEvents | None, persons, rates: SourceRates, rng):
+    """PNC and CRO as keyed (none outside the criminal sources), and which were mistyped."""
+    n = len(persons)
+    if crim is None:
+        none = np.full(n, None, dtype=object)
+        return none, none, np.zeros(n, dtype=bool)
+    pnc, bad_pnc = keyed_pnc(crim, persons, rates, rng)
+    cro, bad_cro = keyed_cro(crim, persons, rates, rng)
+    return pnc, cro, bad_pnc | bad_cro
+
+
+def keyed_view(
+    pop: Population,
+    crim: CriminalEvents | None,
+    persons: np.ndarray,
+    dates: np.ndarray,
+    rates: SourceRates,
+    rng: np.random.Generator,
+    real: np.ndarray | None = None,
+) -> Keyed:
+    """What a source keyed for each (person, event date), with its rates of error.
+
+    Name errors are applied in the order a record goes wrong in practice: the surname
+    in use at the event (marriage), a maiden or part surname, a diminutive, then
+    keying errors; every applied error is flagged for truth/<R>/errors.parquet.
+    """
+    persons = np.asarray(persons, dtype=np.int64)
+    dates = dates.astype("datetime64[D]")
+    n = len(persons)
+    real = np.ones(n, dtype=bool) if real is None else real  # rows that are people
+    f1_base, f2, f3, surname_base, in_use = _names_in_use(pop, persons, dates, rates, rng, real)
+    before, maiden, hyphen, dropped, nick = in_use
+    f1, surname, keying = _keying_errors(f1_base.copy(), surname_base.copy(), rates, rng, real)
+    sounds, typo_mask, swap, junk = keying
+
+    dob, dob_flags = noisy_dob(pop.dob[persons], rates, rng, real)
+    sex = pop.sex[persons].copy()
+    sex[rng.random(n) < rates.sex_unknown] = 0
+    postcode, address, (stale, nfa, pc_missing) = _keyed_address(pop, persons, dates, rates, rng)
     ethnicity = pop.ethnicity[persons].copy()
     ethnicity[rng.random(n) < rates.ethnicity_missing] = None
     eth_junk = rng.random(n) < rates.ethnicity_junk
-
-    if crim is None:
-        pnc = cro = np.full(n, None, dtype=object)
-        mistyped = np.zeros(n, dtype=bool)
-    else:
-        pnc, bad_pnc = keyed_pnc(crim, persons, rates, rng)
-        cro, bad_cro = keyed_cro(crim, persons, rates, rng)
-        mistyped = bad_pnc | bad_cro
+    pnc, cro, mistyped = _keyed_identifiers(crim, persons, rates, rng)
 
     errors = {
         "name_typo": typo_mask & ~junk,
@@ -362,7 +392,7 @@ def keyed_view(
     corrected_at = np.where(
         fix, dates + rng.integers(lo, hi + 1, n).astype("timedelta64[D]"), NEVER
     )
-    fixed = {
+    fixed = {  # what a correction restores: the names in use, the true date of birth
         "forename1": np.where(name_fixable, f1_base, f1),
         "surname": np.where(name_fixable, surname_base, surname),
         "dob": np.where(dob_fixable, pop.dob[persons], dob).astype("datetime64[D]"),
