@@ -71,6 +71,18 @@ def _bar(values: list[dict], x: str, y: str, title: str) -> dict:
     }
 
 
+def _band_start(label: str) -> int:
+    """The smallest size in a size band label: '1', '3-4', '100+' -> 1, 3, 100."""
+    return int(label.split("-")[0].rstrip("+"))
+
+
+def _sizes_chart(cluster_sizes: dict[str, int]) -> dict:
+    """Persons per size band, bands in order of size (the metadata JSON sorts them as text)."""
+    bands = sorted(cluster_sizes, key=_band_start)
+    values = [{"size": band, "persons": cluster_sizes[band]} for band in bands]
+    return _bar(values, "size", "persons", "Cluster size distribution")
+
+
 def _curve(curve: list[dict]) -> dict:
     values = [
         {"threshold": c["threshold"], "measure": m, "value": c[m]}
@@ -223,9 +235,8 @@ def write_report(out_dir: Path, release_id: str | None = None) -> Path:
         parts += [f"<h2>Model: {name.replace('_', ' ')}</h2>", _chart(name, spec)]
     q = meta.get("quality", {})
     if q:
-        sizes = [{"size": k, "persons": v} for k, v in q["cluster_sizes"].items()]
         parts += ["<h2>Persons by number of records</h2>"]
-        parts.append(_chart("sizes", _bar(sizes, "size", "persons", "Cluster size distribution")))
+        parts.append(_chart("sizes", _sizes_chart(q["cluster_sizes"])))
         parts += ["<h2>Suspect persons (graph metrics, default threshold)</h2>"]
         parts.append(_table(["measure", "value"], [[k, v] for k, v in q["graph"].items()]))
         parts += ["<h2>Link rates between sources, duplicate rates within</h2>"]

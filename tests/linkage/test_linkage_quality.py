@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from linkage import quality
+from linkage import quality, report
 
 
 def frame(assignments: dict[tuple[str, str], str]) -> pd.DataFrame:
@@ -42,3 +42,15 @@ def test_graph_flags_find_a_bridge_in_a_chain():
     assert flags["persons_with_bridges_size_5_plus"] == 1
     assert flags["mean_density"] == pytest.approx(6 / 15)
     assert flags["largest_person"] == 6 and flags["oversized_persons"] == 0
+
+
+def test_the_report_charts_size_bands_in_order_of_size():
+    ids = pd.Series([f"p{i}" for i in range(150) for _ in range(i % 7 + 1)] + ["big"] * 120)
+    bands = quality.size_distribution(ids)
+    as_text = dict(sorted(bands.items()))  # as linkage_metadata.json holds them
+    assert list(as_text)[:3] == ["1", "10-19", "100+"]
+    chart = report._sizes_chart(as_text)
+    assert [v["size"] for v in chart["data"]["values"]] == list(bands)
+    assert list(bands) == ["1", "2", "3-4", "5-9", "10-19", "20-49", "50-99", "100+"]
+    assert [v["persons"] for v in chart["data"]["values"]] == list(bands.values())
+    assert chart["encoding"]["x"]["sort"] is None  # vega-lite keeps the data's order
