@@ -288,8 +288,11 @@ def blocking_recall(link: pd.DataFrame, pairs: pd.DataFrame, truth: pd.DataFrame
     recall of the persons formed by the scored true pairs alone, the best any
     model and threshold could do with these blocking rules.
     """
-    t = _truth_by_uid(truth)
-    same = pairs["unique_id_l"].map(t).to_numpy() == pairs["unique_id_r"].map(t).to_numpy()
+    true_person = _truth_by_uid(truth)
+    same = (
+        pairs["unique_id_l"].map(true_person).to_numpy()
+        == pairs["unique_id_r"].map(true_person).to_numpy()
+    )
     n = truth.groupby("person_id").size()
     actual = int((n * (n - 1) // 2).sum())
     true_pairs = pairs.loc[same, ["unique_id_l", "unique_id_r"]].assign(match_probability=1.0)

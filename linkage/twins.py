@@ -87,14 +87,14 @@ def no_identifier_agrees() -> str:
 
 def dobs_differ() -> str:
     """Both known and far apart: no shared (alias) date, year differs, not one keying slip."""
-    dl = (
+    edit_distance = (
         "damerau_levenshtein(strftime(l.date_of_birth, '%Y-%m-%d'),"
         " strftime(r.date_of_birth, '%Y-%m-%d'))"
     )
     return (
         f"coalesce(NOT {_shares('l.dob_arr', 'r.dob_arr')}"
         " AND year(l.date_of_birth) <> year(r.date_of_birth)"
-        f" AND {dl} > 1"
+        f" AND {edit_distance} > 1"
         " AND NOT (month(l.date_of_birth) = month(r.date_of_birth)"
         " AND day(l.date_of_birth) = day(r.date_of_birth)), FALSE)"
     )
@@ -173,28 +173,28 @@ def guard_relatives(
         FROM {guard.templated_name}""",
         "__xjs_guard_households",
     )
-    cap, cap2 = HOUSEHOLD_CAP_WEIGHT, NAMESAKE_CAP_WEIGHT
+    household_cap, namesake_cap = HOUSEHOLD_CAP_WEIGHT, NAMESAKE_CAP_WEIGHT
     sql = f"""
     SELECT p.*,
-        ({relatives_condition()}) AS __twin,
-        ({household_without_dob_condition()}) AND p.match_weight > {cap} AS __household,
-        ({namesake_without_dob_condition()}) AND p.match_weight > {cap2} AS __namesake
+        ({relatives_condition()}) AS __relatives,
+        ({household_without_dob_condition()}) AND p.match_weight > {household_cap} AS __household,
+        ({namesake_without_dob_condition()}) AND p.match_weight > {namesake_cap} AS __namesake
     FROM {predictions.templated_name} AS p
     JOIN __xjs_guard_households AS l ON p.unique_id_l = l.unique_id
     JOIN __xjs_guard_households AS r ON p.unique_id_r = r.unique_id
     """
     pipeline.enqueue_sql(sql, "__xjs_guard_flags")
     sql = f"""
-    SELECT * EXCLUDE (__twin, __household, __namesake) REPLACE (
-        CASE WHEN __twin THEN {GUARDED_MATCH_WEIGHT} WHEN __household THEN {cap}
-             WHEN __namesake THEN {cap2} ELSE match_weight END AS match_weight,
-        CASE WHEN __twin THEN {GUARDED_MATCH_PROBABILITY}
-             WHEN __household THEN {_probability(cap)}
-             WHEN __namesake THEN {_probability(cap2)}
+    SELECT * EXCLUDE (__relatives, __household, __namesake) REPLACE (
+        CASE WHEN __relatives THEN {GUARDED_MATCH_WEIGHT} WHEN __household THEN {household_cap}
+             WHEN __namesake THEN {namesake_cap} ELSE match_weight END AS match_weight,
+        CASE WHEN __relatives THEN {GUARDED_MATCH_PROBABILITY}
+             WHEN __household THEN {_probability(household_cap)}
+             WHEN __namesake THEN {_probability(namesake_cap)}
              ELSE match_probability END AS match_probability
     ),
     match_weight AS unguarded_match_weight,
-    __twin OR __household OR __namesake AS possible_relatives
+    __relatives OR __household OR __namesake AS possible_relatives
     FROM __xjs_guard_flags
     """
     pipeline.enqueue_sql(sql, "__xjs_predictions_guarded")
