@@ -50,7 +50,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsS
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    select="path:models/staging path:models/intermediate",
+    select="path:models/staging path:models/quarantine path:models/intermediate",
     partitions_def=release_partitions,
     dagster_dbt_translator=XjsDbtTranslator(),
     pool=DUCKDB_POOL,
