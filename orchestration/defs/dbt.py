@@ -16,7 +16,12 @@ from orchestration.dbt_project import dbt_project
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
 
-GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "staging", "marts": "release"}
+GROUP_BY_FOLDER = {
+    "staging": "staging",
+    "quarantine": "staging",
+    "intermediate": "staging",
+    "marts": "release",
+}
 
 
 def dbt_build_args(release_id: str, warehouse_path: Path) -> list[str]:

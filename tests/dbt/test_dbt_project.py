@@ -338,7 +338,13 @@ def dbt_build(tmp_path_factory):
     write_landing(warehouse)
     # staging and intermediate: the marts need the linkage's lookup (end-to-end tests)
     result = run_dbt(
-        ["build", "--select", "path:models/staging", "path:models/quarantine", "path:models/intermediate"],
+        [
+            "build",
+            "--select",
+            "path:models/staging",
+            "path:models/quarantine",
+            "path:models/intermediate",
+        ],
         warehouse,
         tmp_path,
     )
