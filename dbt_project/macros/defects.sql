@@ -1,3 +1,5 @@
+-- sqlfluff:exclude_rules:layout.indent
+-- (the rules render loop-generated column lists, which the indent rule cannot follow)
 {#-
     Value-level defects (landing contract, "Defects"): a bad value never fails
     the release; it becomes null in staging and is recorded, as codes only.
@@ -36,7 +38,7 @@
 
 {#- contracts.defects.MAX_TEXT_LENGTH -#}
 {% macro max_text_length() -%}
-    {{ return(1000) }}
+    1000
 {%- endmacro %}
 
 
@@ -46,7 +48,7 @@
     {%- if format not in shapes -%}
         {{ exceptions.raise_compiler_error("no date shape for format " ~ format) }}
     {%- endif -%}
-    {{ return(shapes[format]) }}
+    {{ shapes[format] }}
 {%- endmacro %}
 
 
