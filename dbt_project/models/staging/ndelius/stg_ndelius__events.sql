@@ -45,7 +45,7 @@ renamed as (
         -- person
         {{ all_forenames(['forename', 'second_forename']) }} as forenames,
         {{ clean_name('surname') }} as last_name,
-        date_of_birth as date_of_birth,
+        date_of_birth,
         {{ standardise_sex('gender') }} as sex,
         {{ standardise_postcode('postcode') }} as postcode,
         {{ standardise_pnc('pnc_number') }} as pnc,

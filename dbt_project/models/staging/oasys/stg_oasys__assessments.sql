@@ -50,7 +50,7 @@ renamed as (
         -- person
         {{ all_forenames(['forename_1', 'forename_2']) }} as forenames,
         {{ clean_name('family_name') }} as last_name,
-        date_of_birth as date_of_birth,
+        date_of_birth,
         {{ standardise_sex('gender') }} as sex,
         {{ standardise_pnc('pnc') }} as pnc,
         {{ standardise_cro('cro') }} as cro,

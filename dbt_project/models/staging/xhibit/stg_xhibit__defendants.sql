@@ -52,7 +52,7 @@ renamed as (
         not coalesce(is_company, false) as is_person,
         {{ all_forenames(['first_name', 'middle_name']) }} as forenames,
         {{ clean_name('surname') }} as last_name,
-        date_of_birth as date_of_birth,
+        date_of_birth,
         {{ standardise_sex('gender') }} as sex,
         {{ standardise_postcode('postcode') }} as postcode,
         {{ standardise_pnc('pnc_id') }} as pnc,
