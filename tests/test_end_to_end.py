@@ -64,12 +64,11 @@ def test_release_runs_end_to_end_and_meets_the_contract(data_dir):
     assert outcome.metadata["xjs_link"]["records"] == len(truth)
 
 
-def test_a_failing_landing_check_stops_everything_downstream(data_dir):
-    generate_drop(data_dir, RELEASE, people=300, seed=5)
-    # a sex code outside the contract, with the manifest still consistent
+def _rewrite_magistrates(data_dir, change) -> None:
+    """Edit the drop's magistrates CSV, keeping the manifest consistent."""
     path = layout.landing_dir(data_dir, RELEASE) / "magistrates_defendants.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[frame.index[:3], "sex"] = "X"
+    change(frame)
     frame.to_csv(path, index=False)
     manifest_path = layout.manifest_path(data_dir, RELEASE)
     manifest = json.loads(manifest_path.read_text())
@@ -77,6 +76,15 @@ def test_a_failing_landing_check_stops_everything_downstream(data_dir):
         if entry["table"] == "magistrates_defendants":
             entry["sha256"] = drops.sha256_of(path)
     manifest_path.write_text(json.dumps(manifest))
+
+
+def test_a_failing_landing_check_stops_everything_downstream(data_dir):
+    generate_drop(data_dir, RELEASE, people=300, seed=5)
+
+    def duplicate_a_key(frame):  # a file-level defect: the key must be unique
+        frame.loc[frame.index[1], "record_id"] = frame.loc[frame.index[0], "record_id"]
+
+    _rewrite_magistrates(data_dir, duplicate_a_key)
 
     outcome = run_release(RELEASE, instance=dg.DagsterInstance.ephemeral())
 
@@ -88,4 +96,30 @@ def test_a_failing_landing_check_stops_everything_downstream(data_dir):
     assert not layout.xjs_link_path(data_dir, RELEASE).exists()
     # the check reports the column, the rule and a count: never the values
     report = outcome.failed_checks["landing/magistrates_defendants:landing_contract"]
-    assert report["failing_rows_by_check"] == {"sex: isin(['M', 'F', 'NK'])": 3}
+    assert report["failing_rows_by_check"] == {"record_id: field_uniqueness": 1}
+
+
+def test_value_defects_over_tolerance_stop_linkage_by_name(data_dir):
+    generate_drop(data_dir, RELEASE, people=300, seed=5)
+    bad = 0
+
+    def mistype_sex(frame):  # a value-level defect on 5% of rows: over the 1% tolerance
+        nonlocal bad
+        rows = frame.index[: len(frame) // 20]
+        frame.loc[rows, "sex"] = "QQ"
+        bad = len(rows)
+
+    _rewrite_magistrates(data_dir, mistype_sex)
+
+    outcome = run_release(RELEASE, instance=dg.DagsterInstance.ephemeral())
+
+    assert not outcome.success
+    check = "quarantine/value_defects:value_defects_within_tolerance"
+    assert check in outcome.failure
+    assert f"magistrates_defendants.sex not_in_code_list: {bad} of " in outcome.failure
+    assert "QQ" not in outcome.failure
+    # staging ran (the values are nulled there), linkage did not
+    assert "staging/stg_libra__defendants" in outcome.metadata
+    assert "xjs_link" not in outcome.metadata
+    assert not layout.xjs_link_path(data_dir, RELEASE).exists()
+    assert outcome.failed_checks[check]["magistrates_defendants.sex.not_in_code_list"] == bad

@@ -16,7 +16,12 @@ from orchestration.dbt_project import dbt_project
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
 
-GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "staging", "marts": "release"}
+GROUP_BY_FOLDER = {
+    "staging": "staging",
+    "quarantine": "staging",
+    "intermediate": "staging",
+    "marts": "release",
+}
 
 
 def dbt_build_args(release_id: str, warehouse_path: Path) -> list[str]:
@@ -50,7 +55,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsS
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    select="path:models/staging path:models/intermediate",
+    select="path:models/staging path:models/quarantine path:models/intermediate",
     partitions_def=release_partitions,
     dagster_dbt_translator=XjsDbtTranslator(),
     pool=DUCKDB_POOL,

@@ -338,7 +338,13 @@ def dbt_build(tmp_path_factory):
     write_landing(warehouse)
     # staging and intermediate: the marts need the linkage's lookup (end-to-end tests)
     result = run_dbt(
-        ["build", "--select", "path:models/staging", "path:models/intermediate"],
+        [
+            "build",
+            "--select",
+            "path:models/staging",
+            "path:models/quarantine",
+            "path:models/intermediate",
+        ],
         warehouse,
         tmp_path,
     )
@@ -368,7 +374,7 @@ def test_build_runs_models_data_tests_and_unit_tests(dbt_build):
         kind = str(r.node.resource_type)
         statuses.setdefault(kind, set()).add(str(r.status))
         counts[kind] = counts.get(kind, 0) + 1
-    assert counts.get("model") == 10  # 8 staging + 2 intermediate
+    assert counts.get("model") == 11  # 8 staging + quarantine.value_defects + 2 intermediate
     assert counts.get("test", 0) > 50 and statuses["test"] == {"pass"}
     assert counts.get("unit_test", 0) >= 12 and statuses["unit_test"] == {"pass"}
     assert statuses["model"] == {"success"}

@@ -1,8 +1,31 @@
+{#- Value-level defects: one rule per landing column (macros/defects.sql); a
+    defective value is nulled in `checked` and listed in value_defects. -#}
+{%- set defect_rules = {
+    'claim_number': {'required': true},
+    'claim_type': {'kind': 'code', 'codes': ['Money claim', 'Possession claim', 'Other'], 'required': true},
+    'party_role': {'kind': 'code', 'codes': ['Claimant', 'Defendant'], 'required': true},
+    'party_type': {'kind': 'code', 'codes': ['Individual', 'Company'], 'required': true},
+    'party_name': {'kind': 'name', 'required': "trim(party_type) = 'Individual'"},
+    'address_line1': {},
+    'address_line2': {},
+    'postcode': {'kind': 'postcode'},
+    'date_of_birth': {'kind': 'date', 'format': '%Y-%m-%d', 'dob': true},
+    'issue_date': {'kind': 'date', 'format': '%Y-%m-%d', 'required': true},
+    'latest_event': {},
+    'amount_claimed': {'kind': 'amount'},
+} -%}
+
 with
 
 source as (
 
     select * from {{ source('landing', 'civil_parties') }}
+
+),
+
+checked as (
+
+    {{ defect_checked('source', defect_rules) }}
 
 ),
 
@@ -24,14 +47,15 @@ renamed as (
         {{ clean_text('upper(address_line1)') }} as address_line_1,
         {{ clean_text('upper(address_line2)') }} as address_line_2,
         {{ standardise_postcode('postcode') }} as postcode,
-        {{ clean_date_of_birth(parse_date('date_of_birth', '%Y-%m-%d')) }} as date_of_birth,
+        {{ parse_date('date_of_birth', '%Y-%m-%d') }} as date_of_birth,
 
         -- claim
         {{ parse_date('issue_date', '%Y-%m-%d') }} as issue_date,
         {{ clean_text('latest_event') }} as latest_event,
-        try_cast({{ clean_text('amount_claimed') }} as decimal(14, 2)) as amount_claimed
+        try_cast({{ clean_text('amount_claimed') }} as decimal(14, 2)) as amount_claimed,
+        value_defects
 
-    from source
+    from checked
 
 ),
 
@@ -67,7 +91,8 @@ final as (
         {{ postcode_outcode('postcode') }} as postcode_outcode,
         issue_date,
         latest_event,
-        amount_claimed
+        amount_claimed,
+        value_defects
 
     from split
 

@@ -1,8 +1,34 @@
+{#- Value-level defects: one rule per landing column (macros/defects.sql); a
+    defective value is nulled in `checked` and listed in value_defects. -#}
+{%- set defect_rules = {
+    'case_number': {'required': true},
+    'case_type': {
+        'kind': 'code', 'required': true,
+        'codes': ['Public law', 'Private law', 'Adoption', 'Family Law Act', 'Divorce'],
+    },
+    'party_role': {'kind': 'code', 'codes': ['Applicant', 'Respondent', 'Child', 'Other party'], 'required': true},
+    'party_type': {'kind': 'code', 'codes': ['Person', 'Local authority', 'Organisation'], 'required': true},
+    'forenames': {'kind': 'name'},
+    'surname': {'kind': 'name', 'required': "trim(party_type) = 'Person'"},
+    'date_of_birth': {'kind': 'date', 'format': '%Y-%m-%d', 'dob': true},
+    'sex': {'kind': 'code', 'codes': ['MALE', 'FEMALE'], 'upper': true},
+    'postcode': {'kind': 'postcode'},
+    'court_code': {},
+    'issue_date': {'kind': 'date', 'format': '%Y-%m-%d', 'required': true},
+    'final_order': {},
+} -%}
+
 with
 
 source as (
 
     select * from {{ source('landing', 'family_parties') }}
+
+),
+
+checked as (
+
+    {{ defect_checked('source', defect_rules) }}
 
 ),
 
@@ -19,16 +45,17 @@ renamed as (
         -- person (organisations keep their name in last_name)
         {{ all_forenames(['forenames']) }} as forenames,
         {{ clean_name('surname') }} as last_name,
-        {{ clean_date_of_birth(parse_date('date_of_birth', '%Y-%m-%d')) }} as date_of_birth,
+        {{ parse_date('date_of_birth', '%Y-%m-%d') }} as date_of_birth,
         {{ standardise_sex('sex') }} as sex,
         {{ standardise_postcode('postcode') }} as postcode,
 
         -- case
         {{ clean_code('court_code') }} as court_code,
         {{ parse_date('issue_date', '%Y-%m-%d') }} as issue_date,
-        {{ clean_text('final_order') }} as final_order
+        {{ clean_text('final_order') }} as final_order,
+        value_defects
 
-    from source
+    from checked
 
 ),
 
@@ -50,7 +77,8 @@ final as (
         {{ postcode_outcode('postcode') }} as postcode_outcode,
         court_code,
         issue_date,
-        final_order
+        final_order,
+        value_defects
 
     from renamed
 

@@ -1,8 +1,41 @@
+{#- Value-level defects: one rule per landing column (macros/defects.sql); a
+    defective value is nulled in `checked` and listed in value_defects. -#}
+{%- set defect_rules = {
+    'libra_case_id': {'required': true},
+    'libra_defendant_id': {'required': true},
+    'asn': {},
+    'title': {'kind': 'code', 'codes': ['MR', 'MRS', 'MS', 'MISS', 'DR'], 'upper': true},
+    'forename1': {'kind': 'name'},
+    'forename2': {'kind': 'name'},
+    'forename3': {'kind': 'name'},
+    'surname': {'kind': 'name', 'required': true},
+    'date_of_birth': {'kind': 'date', 'format': '%d/%m/%Y', 'dob': true},
+    'sex': {'kind': 'code', 'codes': ['M', 'F', 'NK'], 'upper': true},
+    'address_line1': {},
+    'postcode': {'kind': 'postcode'},
+    'pnc_id': {'kind': 'pnc'},
+    'cro_number': {'kind': 'cro'},
+    'ethnicity': {'kind': 'ethnicity'},
+    'court_code': {},
+    'first_hearing_date': {'kind': 'date', 'format': '%d/%m/%Y', 'required': true},
+    'offence_category': {},
+    'plea': {},
+    'outcome': {},
+    'disposal': {},
+    'committed_to_crown': {'kind': 'code', 'codes': ['Y', 'N'], 'upper': true, 'required': true},
+} -%}
+
 with
 
 source as (
 
     select * from {{ source('landing', 'magistrates_defendants') }}
+
+),
+
+checked as (
+
+    {{ defect_checked('source', defect_rules) }}
 
 ),
 
@@ -17,7 +50,7 @@ renamed as (
         {{ clean_name('title') }} as title,
         {{ all_forenames(['forename1', 'forename2', 'forename3']) }} as forenames,
         {{ clean_name('surname') }} as last_name,
-        {{ clean_date_of_birth(parse_date('date_of_birth', '%d/%m/%Y')) }} as date_of_birth,
+        {{ parse_date('date_of_birth', '%d/%m/%Y') }} as date_of_birth,
         {{ standardise_sex('sex') }} as sex,
         {{ clean_text('upper(address_line1)') }} as address_line_1,
         {{ standardise_postcode('postcode') }} as postcode,
@@ -33,9 +66,10 @@ renamed as (
         {{ clean_text('plea') }} as plea,
         {{ clean_text('outcome') }} as outcome,
         {{ clean_text('disposal') }} as disposal,
-        {{ yes_no_flag('committed_to_crown') }} as is_committed_to_crown
+        {{ yes_no_flag('committed_to_crown') }} as is_committed_to_crown,
+        value_defects
 
-    from source
+    from checked
 
 ),
 
@@ -64,7 +98,8 @@ final as (
         plea,
         outcome,
         disposal,
-        is_committed_to_crown
+        is_committed_to_crown,
+        value_defects
 
     from renamed
 

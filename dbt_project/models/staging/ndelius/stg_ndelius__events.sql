@@ -1,8 +1,37 @@
+{#- Value-level defects: one rule per landing column (macros/defects.sql); a
+    defective value is nulled in `checked` and listed in value_defects. -#}
+{%- set defect_rules = {
+    'event_id': {'required': true},
+    'crn': {'kind': 'crn', 'required': true},
+    'offender_id': {},
+    'forename': {'kind': 'name'},
+    'second_forename': {'kind': 'name'},
+    'surname': {'kind': 'name', 'required': true},
+    'date_of_birth': {'kind': 'date', 'dob': true},
+    'gender': {'kind': 'code', 'codes': ['M', 'F', 'N'], 'upper': true},
+    'pnc_number': {'kind': 'pnc'},
+    'cro_number': {'kind': 'cro'},
+    'noms_number': {'kind': 'noms'},
+    'postcode': {'kind': 'postcode'},
+    'ethnicity_desc': {'kind': 'ethnicity'},
+    'referral_date': {'kind': 'date', 'required': true},
+    'sentence_type': {},
+    'requirement_main_category': {},
+    'probation_area': {},
+    'termination_reason': {},
+} -%}
+
 with
 
 source as (
 
     select * from {{ source('landing', 'probation_events') }}
+
+),
+
+checked as (
+
+    {{ defect_checked('source', defect_rules) }}
 
 ),
 
@@ -16,7 +45,7 @@ renamed as (
         -- person
         {{ all_forenames(['forename', 'second_forename']) }} as forenames,
         {{ clean_name('surname') }} as last_name,
-        {{ clean_date_of_birth('date_of_birth') }} as date_of_birth,
+        date_of_birth,
         {{ standardise_sex('gender') }} as sex,
         {{ standardise_postcode('postcode') }} as postcode,
         {{ standardise_pnc('pnc_number') }} as pnc,
@@ -30,9 +59,10 @@ renamed as (
         {{ clean_text('sentence_type') }} as sentence_type,
         {{ clean_text('requirement_main_category') }} as requirement_main_category,
         {{ clean_text('probation_area') }} as probation_area,
-        {{ clean_text('termination_reason') }} as termination_reason
+        {{ clean_text('termination_reason') }} as termination_reason,
+        value_defects
 
-    from source
+    from checked
 
 ),
 
@@ -58,7 +88,8 @@ final as (
         sentence_type,
         requirement_main_category,
         probation_area,
-        termination_reason
+        termination_reason,
+        value_defects
 
     from renamed
 

@@ -1,8 +1,42 @@
+{#- Value-level defects: one rule per landing column (macros/defects.sql); a
+    defective value is nulled in `checked` and listed in value_defects. -#}
+{%- set defect_rules = {
+    'assessment_id': {'required': true},
+    'oasys_offender_pk': {},
+    'forename_1': {'kind': 'name'},
+    'forename_2': {'kind': 'name'},
+    'family_name': {'kind': 'name', 'required': true},
+    'date_of_birth': {'kind': 'date', 'dob': true},
+    'gender': {'kind': 'code', 'codes': ['M', 'F'], 'upper': true},
+    'pnc': {'kind': 'pnc'},
+    'cro': {'kind': 'cro'},
+    'prison_number': {'kind': 'noms'},
+    'crn': {'kind': 'crn'},
+    'assessment_date': {'kind': 'date', 'required': true},
+    'assessment_type': {},
+    'accommodation': {'kind': 'range', 'min': 0, 'max': 2},
+    'ete': {'kind': 'range', 'min': 0, 'max': 2},
+    'finance': {'kind': 'range', 'min': 0, 'max': 2},
+    'relationships': {'kind': 'range', 'min': 0, 'max': 2},
+    'lifestyle': {'kind': 'range', 'min': 0, 'max': 2},
+    'drugs': {'kind': 'range', 'min': 0, 'max': 2},
+    'alcohol': {'kind': 'range', 'min': 0, 'max': 2},
+    'thinking_behaviour': {'kind': 'range', 'min': 0, 'max': 2},
+    'attitudes': {'kind': 'range', 'min': 0, 'max': 2},
+    'ogrs3': {'kind': 'range', 'min': 0, 'max': 1},
+} -%}
+
 with
 
 source as (
 
     select * from {{ source('landing', 'oasys_assessments') }}
+
+),
+
+checked as (
+
+    {{ defect_checked('source', defect_rules) }}
 
 ),
 
@@ -16,7 +50,7 @@ renamed as (
         -- person
         {{ all_forenames(['forename_1', 'forename_2']) }} as forenames,
         {{ clean_name('family_name') }} as last_name,
-        {{ clean_date_of_birth('date_of_birth') }} as date_of_birth,
+        date_of_birth,
         {{ standardise_sex('gender') }} as sex,
         {{ standardise_pnc('pnc') }} as pnc,
         {{ standardise_cro('cro') }} as cro,
@@ -35,9 +69,10 @@ renamed as (
         alcohol as need_alcohol,
         thinking_behaviour as need_thinking_behaviour,
         attitudes as need_attitudes,
-        ogrs3
+        ogrs3,
+        value_defects
 
-    from source
+    from checked
 
 ),
 
@@ -67,7 +102,8 @@ final as (
         need_alcohol,
         need_thinking_behaviour,
         need_attitudes,
-        ogrs3
+        ogrs3,
+        value_defects
 
     from renamed
 

@@ -1,8 +1,23 @@
+{#- Value-level defects: one rule per landing column (macros/defects.sql); a
+    defective value is nulled in `checked` and listed in value_defects. -#}
+{%- set defect_rules = {
+    'journey_record_id': {'required': true},
+    'first_name': {'kind': 'name'},
+    'last_name': {'kind': 'name'},
+    'birth_date': {'kind': 'date', 'dob': true},
+} -%}
+
 with
 
 source as (
 
     select * from {{ source('landing', 'prison_aliases') }}
+
+),
+
+checked as (
+
+    {{ defect_checked('source', defect_rules) }}
 
 ),
 
@@ -13,9 +28,10 @@ renamed as (
         {{ clean_text('journey_record_id') }} as journey_record_id,
         {{ all_forenames(['first_name']) }} as forenames,
         {{ clean_name('last_name') }} as last_name,
-        {{ clean_date_of_birth('birth_date') }} as date_of_birth
+        birth_date as date_of_birth,
+        value_defects
 
-    from source
+    from checked
 
 ),
 
@@ -26,7 +42,8 @@ final as (
         journey_record_id,
         {{ first_forename('forenames') }} as first_name,
         last_name,
-        date_of_birth
+        date_of_birth,
+        value_defects
 
     from renamed
 

@@ -1,8 +1,37 @@
+{#- Value-level defects: one rule per landing column (macros/defects.sql); a
+    defective value is nulled in `checked` and listed in value_defects. -#}
+{#- release_date may be a scheduled release, after the release date. -#}
+{%- set defect_rules = {
+    'booking_id': {'required': true},
+    'prison_number': {'kind': 'noms'},
+    'offender_id': {},
+    'first_name': {'kind': 'name'},
+    'middle_names': {'kind': 'name'},
+    'last_name': {'kind': 'name', 'required': true},
+    'birth_date': {'kind': 'date', 'dob': true},
+    'sex_code': {'kind': 'code', 'codes': ['M', 'F', 'NK'], 'upper': true},
+    'pnc_id': {'kind': 'pnc'},
+    'cro_number': {'kind': 'cro'},
+    'reception_date': {'kind': 'date', 'required': true},
+    'release_date': {'kind': 'date', 'future_ok': true},
+    'establishment_code': {},
+    'sentence_type': {
+        'kind': 'code', 'codes': ['Remand', 'Determinate', 'Indeterminate', 'Recall'], 'required': true,
+    },
+    'ethnicity_code': {'kind': 'ethnicity'},
+} -%}
+
 with
 
 source as (
 
     select * from {{ source('landing', 'prison_journeys') }}
+
+),
+
+checked as (
+
+    {{ defect_checked('source', defect_rules) }}
 
 ),
 
@@ -16,7 +45,7 @@ renamed as (
         -- person
         {{ all_forenames(['first_name', 'middle_names']) }} as forenames,
         {{ clean_name('last_name') }} as last_name,
-        {{ clean_date_of_birth('birth_date') }} as date_of_birth,
+        birth_date as date_of_birth,
         {{ standardise_sex('sex_code') }} as sex,
         {{ standardise_pnc('pnc_id') }} as pnc,
         {{ standardise_cro('cro_number') }} as cro,
@@ -27,9 +56,10 @@ renamed as (
         reception_date,
         release_date,
         {{ clean_code('establishment_code') }} as establishment_code,
-        {{ clean_text('sentence_type') }} as sentence_type
+        {{ clean_text('sentence_type') }} as sentence_type,
+        value_defects
 
-    from source
+    from checked
 
 ),
 
@@ -51,7 +81,8 @@ final as (
         reception_date,
         release_date,
         establishment_code,
-        sentence_type
+        sentence_type,
+        value_defects
 
     from renamed
 

@@ -1,8 +1,40 @@
+{#- Value-level defects: one rule per landing column (macros/defects.sql); a
+    defective value is nulled in `checked` and listed in value_defects. -#}
+{%- set defect_rules = {
+    'defendant_on_case_id': {'required': true},
+    'defendant_id': {'required': true},
+    'court_id': {},
+    'case_number': {'required': true},
+    'first_name': {'kind': 'name'},
+    'middle_name': {'kind': 'name'},
+    'surname': {'kind': 'name', 'required': 'not coalesce(is_company, false)'},
+    'date_of_birth': {'kind': 'date', 'dob': true},
+    'gender': {'kind': 'code', 'codes': ['0', '1', '2'], 'typed': true, 'required': true},
+    'is_company': {'kind': 'typed', 'required': true},
+    'pnc_id': {'kind': 'pnc'},
+    'asn': {},
+    'postcode': {'kind': 'postcode'},
+    'ethnicity': {'kind': 'ethnicity'},
+    'case_type': {'kind': 'code', 'codes': ['Trial', 'Sentence', 'Appeal'], 'required': true},
+    'date_received': {'kind': 'date', 'required': true},
+    'offence_category': {},
+    'verdict': {},
+    'sentence_type': {},
+    'sentence_date': {'kind': 'date'},
+    'custodial_days': {'kind': 'range', 'min': 0},
+} -%}
+
 with
 
 source as (
 
     select * from {{ source('landing', 'crown_defendants') }}
+
+),
+
+checked as (
+
+    {{ defect_checked('source', defect_rules) }}
 
 ),
 
@@ -20,7 +52,7 @@ renamed as (
         not coalesce(is_company, false) as is_person,
         {{ all_forenames(['first_name', 'middle_name']) }} as forenames,
         {{ clean_name('surname') }} as last_name,
-        {{ clean_date_of_birth('date_of_birth') }} as date_of_birth,
+        date_of_birth,
         {{ standardise_sex('gender') }} as sex,
         {{ standardise_postcode('postcode') }} as postcode,
         {{ standardise_pnc('pnc_id') }} as pnc,
@@ -34,9 +66,10 @@ renamed as (
         {{ clean_text('verdict') }} as verdict,
         {{ clean_text('sentence_type') }} as sentence_type,
         sentence_date,
-        custodial_days
+        custodial_days,
+        value_defects
 
-    from source
+    from checked
 
 ),
 
@@ -66,7 +99,8 @@ final as (
         verdict,
         sentence_type,
         sentence_date,
-        custodial_days
+        custodial_days,
+        value_defects
 
     from renamed
 
