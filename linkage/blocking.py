@@ -10,8 +10,14 @@ while capturing >= 99.5% of true pairs; linkage.blocking_stats measures both
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from splink import block_on
+from splink.blocking_analysis import n_largest_blocks
 from splink.blocking_rule_library import CustomRule
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+LINK_TYPE = "link_and_dedupe"
 
 PREDICTION_RULES = [
     block_on("pnc"),
@@ -57,3 +63,49 @@ EM_RULES = [
     block_on("pnc"),
     block_on("postcode"),
 ]
+
+# A rule whose largest block alone would cost more than this many comparisons per
+# record of the release (one name shared by most records, one junk identifier) is
+# left out where that block would explode: skipped for EM and the prior, dropped from
+# the prediction rules of that release (docs/linkage.md, "When training cannot
+# estimate"). Scale-free: at 10M records a block may hold ~14,000 records (a common
+# full name stays in), at 300 records ~77 (60% sharing one name is dropped).
+MAX_BLOCK_COMPARISONS_PER_RECORD = 10
+# Scores no pair (unique ids are unique; self-pairs are never scored): stands in for the
+# prediction rules when every one of them would explode, so Splink never falls back to
+# the cartesian product an empty rule list means.
+NO_PAIRS_RULE = block_on("unique_id")
+
+
+def block_budget(n_records: int) -> int:
+    """Most pairs one block of a rule may generate in a release of n_records."""
+    return MAX_BLOCK_COMPARISONS_PER_RECORD * max(int(n_records), 1)
+
+
+def rule_sql(rule, sql_dialect: str) -> str:
+    """A rule's SQL as Splink renders it: how metadata and messages name a rule."""
+    if isinstance(rule, str):
+        return rule
+    return rule.get_blocking_rule(sql_dialect).blocking_rule_sql
+
+
+def largest_block_pairs(sdfs: Sequence[SplinkDataFrame], rule) -> int:
+    """Pairs in the rule's largest block, before filter conditions (Splink's
+    n_largest_blocks; only its counts are read, never the block's key values).
+
+    b records sharing a symmetric key make b(b-1)/2 pairs; an asymmetric rule (swapped
+    names) counts l x r. 0: the rule admits no pair in this release.
+    """
+    blocks = n_largest_blocks(list(sdfs), blocking_rule=rule, link_type=LINK_TYPE, n_largest=1)
+    try:
+        counts = blocks.query_sql("SELECT count_l, count_r FROM {this}")
+        try:
+            rows = counts.as_record_list()
+        finally:
+            counts.drop_table_from_database_and_remove_from_cache()
+    finally:
+        blocks.drop_table_from_database_and_remove_from_cache()
+    if not rows:
+        return 0
+    count_l, count_r = int(rows[0]["count_l"]), int(rows[0]["count_r"])
+    return count_l * (count_l - 1) // 2 if count_l == count_r else count_l * count_r

@@ -23,7 +23,7 @@ from splink import Linker
 
 from contracts.landing import PERSON_RECORD_TABLES
 from contracts.xjs_link import XJS_LINK_SCHEMA
-from linkage import backend, clustering, predict, quality, report, training, twins
+from linkage import backend, blocking, clustering, predict, quality, report, training, twins
 from linkage import settings as model
 from linkage.features import MODEL_INPUT_COLUMNS, features_sql
 from linkage.nicknames import nickname_rows
@@ -35,6 +35,7 @@ from linkage.stable_ids import (
     assign_person_ids,
     label_ids,
 )
+from xjs import layout
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ XJS_LINK_FILE, MODEL_FILE, METADATA_FILE, PAIRS_FILE = (
 OUTPUT_FILES = (XJS_LINK_FILE, MODEL_FILE, METADATA_FILE, PAIRS_FILE)
 COMPARISON_VIEWER_FILE = "comparison_viewer.html"
 CLUSTER_STUDIO_FILE = "cluster_studio.html"
+CLUSTER_COLUMNS = ("cluster_default", "cluster_high", "cluster_low")
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,57 @@ def _dashboards(linker: Linker, scored, predictions, clusters, out_dir: Path) ->
     )
 
 
+def fallback_model(root: Path, release_id: str) -> Path | None:
+    """The model.json of the newest earlier release that has a lookup and a model with
+    estimated parameters (trained, pinned or itself a fallback; not an untrained one)."""
+    current = release_id
+    while (earlier := layout.previous_release_with_link(root, current)) is not None:
+        folder = layout.linkage_dir(root, earlier)
+        path, meta = folder / MODEL_FILE, folder / METADATA_FILE
+        if path.is_file() and meta.is_file():
+            status = json.loads(meta.read_text(encoding="utf-8")).get("training", {})
+            if status.get("status", training.TRAINED) in training.STATUSES_WITH_MODEL:
+                return path
+        current = earlier
+    return None
+
+
+def _scoring_settings(
+    sdfs: list, trained: dict, n_records: int, sql_dialect: str
+) -> tuple[dict, list[dict]]:
+    """The model for scoring this release, without the prediction rules whose largest
+    block would explode (blocking.block_budget); the dropped rules for the metadata."""
+    budget = blocking.block_budget(n_records)
+    kept, dropped = [], []
+    rule_dicts = trained["blocking_rules_to_generate_predictions"]
+    for rule, rule_dict in zip(model.BLOCKING_RULES, rule_dicts, strict=True):
+        pairs = blocking.largest_block_pairs(sdfs, rule)
+        if pairs > budget:
+            dropped.append(
+                {"rule": rule_dict["blocking_rule"], "reason": "oversized_block", "pairs": pairs}
+            )
+        else:
+            kept.append(rule_dict)
+    scoring = training.for_scoring(trained)
+    if dropped:
+        scoring["blocking_rules_to_generate_predictions"] = kept or [
+            blocking.NO_PAIRS_RULE.get_blocking_rule(sql_dialect).as_dict()
+        ]
+    return scoring, dropped
+
+
+def _singletons(records: pa.Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Raw clusters and (no) edges of a release with nothing to link: each record alone."""
+    uids = pd.Index(records.column("unique_id").to_pylist(), name="unique_id", dtype=object)
+    raw = pd.DataFrame(
+        {c: pd.Series(uids, index=uids, dtype=object) for c in CLUSTER_COLUMNS}
+    ).rename_axis("unique_id")
+    edges = pd.DataFrame(
+        {c: pd.Series(dtype=object) for c in ("unique_id_l", "unique_id_r")}
+    ).assign(match_probability=pd.Series(dtype="float64"))
+    return raw, edges
+
+
 def link_release(
     con: duckdb.DuckDBPyConnection,
     records_table: str,
@@ -174,6 +227,7 @@ def link_release(
     thresholds: model.Thresholds = model.THRESHOLDS,
     pinned_model: Path | None = None,
     dashboards: bool = True,
+    fallback: Path | None = None,
 ) -> LinkResult:
     """Link every record of records_table (int_person_records shape) and write the lookup.
 
@@ -181,7 +235,10 @@ def link_release(
     evaluation), linkage_metadata.json and, with dashboards, Splink's comparison
     viewer and cluster studio. previous_link_path: the previous release's
     xjs_link.parquet, to carry person ids over. pinned_model: a trained model.json
-    to reuse instead of training (recorded in the metadata).
+    to reuse instead of training (recorded in the metadata). fallback: a model.json
+    to use, with a warning in the metadata, when training cannot estimate enough;
+    without one, such a release stops with training.TrainingError before writing
+    anything. A release of 0 or 1 records needs no model: each record is a person.
     """
     started = time.monotonic()
     backend.quiet_splink()
@@ -190,36 +247,57 @@ def link_release(
     records = read_records(con, records_table)
     inputs = _source_inputs(records)
     n = records.num_rows
-    if n < 2:
-        raise ValueError(f"{records_table} has {n} records; linkage needs at least 2")
     previous = pd.read_parquet(previous_link_path) if previous_link_path else None
     log.info("linking %d records from %d sources", n, len(inputs))
     paths = {name: out_dir / name for name in OUTPUT_FILES}
 
     db_api = backend.make_db_api()
     try:
-        sdfs = [db_api.register(t, dataset_display_name=s) for s, t in inputs.items()]
-        if pinned_model is None:
-            trainer = Linker(
-                sdfs, model.settings_creator(f"xjs{seed}"), log_level=backend.SPLINK_LOG_LEVEL
-            )
-            params = training.train(trainer, n, seed).as_dict()
-            trained = training.final_model(trainer)
-        else:
-            trained = training.load_pinned(pinned_model)
-            params = {"reused_model": str(pinned_model), "seed": seed}
+        dialect = db_api.sql_dialect.sql_dialect_str
+        if pinned_model is not None:
+            trained = training.load_pinned(pinned_model, dialect)
+            params = {"reused_model": str(pinned_model), "seed": seed, "status": training.PINNED}
+        elif n < 2:
+            trained = training.untrained_model(dialect, seed)
+            params = {"seed": seed, "status": training.NOT_NEEDED}
 
-        linker = Linker(sdfs, training.for_scoring(trained), log_level=backend.SPLINK_LOG_LEVEL)
-        report.save_model_charts(linker, out_dir)
-        scored = predict.predict_pairs(linker)
-        predictions = twins.guard_relatives(linker, scored, pa.concat_tables(inputs.values()))
-        comparisons, links = predict.count_pairs(linker, predictions, thresholds.default)
-        guarded = predict.count_guarded(linker, predictions)
-        raw, default_clusters = clustering.cluster_all(linker, predictions, thresholds)
-        edges = predict.edges_at_or_above(linker, predictions, thresholds.default)
-        pq.write_table(predict.scored_pairs(linker, predictions), paths[PAIRS_FILE])
-        if dashboards:
-            _dashboards(linker, scored, predictions, default_clusters, out_dir)
+        if n < 2:
+            # nothing to pair: every record is a person of one record, no Splink run
+            raw, edges = _singletons(records)
+            comparisons = links = guarded = 0
+            pq.write_table(predict.no_scored_pairs(), paths[PAIRS_FILE])
+        else:
+            sdfs = [db_api.register(t, dataset_display_name=s) for s, t in inputs.items()]
+            if pinned_model is None:
+                outcome = training.train(sdfs, n, seed, dialect)
+                report_ = outcome.report
+                if outcome.model is not None:
+                    trained = outcome.model
+                elif fallback is not None:
+                    trained = training.load_pinned(fallback, dialect)
+                    report_.fell_back(fallback)
+                    log.warning("training: %s", report_.warnings[-1])
+                else:
+                    raise training.TrainingError(report_.failure_message())
+                params = report_.as_dict()
+            scoring, dropped = _scoring_settings(sdfs, trained, n, dialect)
+            params["prediction_rules_dropped"] = dropped
+            if dropped:
+                log.warning(
+                    "blocking: %d prediction rules dropped (oversized blocks)", len(dropped)
+                )
+
+            linker = Linker(sdfs, scoring, log_level=backend.SPLINK_LOG_LEVEL)
+            report.save_model_charts(linker, out_dir)
+            scored = predict.predict_pairs(linker)
+            predictions = twins.guard_relatives(linker, scored, pa.concat_tables(inputs.values()))
+            comparisons, links = predict.count_pairs(linker, predictions, thresholds.default)
+            guarded = predict.count_guarded(linker, predictions)
+            raw, default_clusters = clustering.cluster_all(linker, predictions, thresholds)
+            edges = predict.edges_at_or_above(linker, predictions, thresholds.default)
+            pq.write_table(predict.scored_pairs(linker, predictions), paths[PAIRS_FILE])
+            if dashboards:
+                _dashboards(linker, scored, predictions, default_clusters, out_dir)
     finally:
         backend.close_db_api(db_api)
 
@@ -249,7 +327,7 @@ def link_release(
         thresholds=thresholds.as_dict(),
         training=params,
         quality={
-            "comparisons_per_record": round(comparisons / n, 3),
+            "comparisons_per_record": round(comparisons / max(n, 1), 3),
             "guarded_pairs": guarded,
             "cluster_sizes": quality.size_distribution(link["person_id"]),
             "link_rates": quality.link_rates(link),

@@ -62,6 +62,22 @@ def count_guarded(linker: Linker, predictions: SplinkDataFrame) -> int:
     return int(df["n"].iloc[0])
 
 
+SCORED_PAIRS_SCHEMA = pa.schema(
+    [
+        ("unique_id_l", pa.string()),
+        ("unique_id_r", pa.string()),
+        ("match_weight", pa.float64()),
+        ("match_probability", pa.float64()),
+        ("possible_relatives", pa.bool_()),
+    ]
+)
+
+
+def no_scored_pairs() -> pa.Table:
+    """The scored pairs of a release with nothing to score (fewer than 2 records)."""
+    return SCORED_PAIRS_SCHEMA.empty_table()
+
+
 def scored_pairs(linker: Linker, predictions: SplinkDataFrame) -> pa.Table:
     """Every scored pair (ids, weight, probability, guard flag): evaluation reads these."""
     pipeline = CTEPipeline([predictions])

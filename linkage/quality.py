@@ -81,5 +81,5 @@ def graph_flags(link: pd.DataFrame, edges: pd.DataFrame) -> dict[str, float | in
         "bridge_edges": len(bridges),
         "persons_with_bridges_size_5_plus": len(bridge_persons),
         "oversized_persons": int((sizes >= OVERSIZED).sum()),
-        "largest_person": int(sizes.max()),
+        "largest_person": int(sizes.max()) if len(sizes) else 0,
     }

@@ -15,6 +15,10 @@ from splink import SettingsCreator
 from linkage import blocking, comparisons
 
 MODEL_VERSION = "xjs-person-v3"
+# model.json is a plain Splink settings file; its linker_uid carries the model version
+# and the training seed ("xjs-person-v3:seed42"), so a pinned model.json names the
+# definition it was trained under without any key Splink would reject.
+MODEL_UID_SEPARATOR = ":seed"
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,25 @@ DETERMINISTIC_RECALL = blocking.DETERMINISTIC_RECALL
 EM_BLOCKING_RULES = blocking.EM_RULES
 
 
-def settings_creator(link_uid: str) -> SettingsCreator:
-    """Untrained settings; link_uid is fixed so the saved model is reproducible."""
+def model_uid(seed: int) -> str:
+    """The linker_uid of a model trained with seed: fixed, so the saved model is reproducible."""
+    return f"{MODEL_VERSION}{MODEL_UID_SEPARATOR}{seed}"
+
+
+def version_of_uid(linker_uid: object) -> str | None:
+    """The model version a saved model's linker_uid names, None if it names none."""
+    if not isinstance(linker_uid, str) or MODEL_UID_SEPARATOR not in linker_uid:
+        return None
+    return linker_uid.rsplit(MODEL_UID_SEPARATOR, 1)[0]
+
+
+def settings_creator(
+    link_uid: str, probability_two_random_records_match: float | None = None
+) -> SettingsCreator:
+    """Untrained settings; probability_two_random_records_match: the prior, if estimated."""
+    prior = {}
+    if probability_two_random_records_match is not None:
+        prior["probability_two_random_records_match"] = probability_two_random_records_match
     return SettingsCreator(
         link_type="link_and_dedupe",
         unique_id_column_name="unique_id",
@@ -64,4 +85,11 @@ def settings_creator(link_uid: str) -> SettingsCreator:
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
         linker_uid=link_uid,
+        **prior,
     )
+
+
+def definition(sql_dialect: str, seed: int = 0) -> dict:
+    """This model's settings as rendered for sql_dialect (untrained): what a pinned model
+    must match level by level."""
+    return settings_creator(model_uid(seed)).get_settings(sql_dialect).as_dict()

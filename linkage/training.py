@@ -1,4 +1,4 @@
-"""Training the model on a release, reproducibly.
+"""Training the model on a release, reproducibly, whatever the shape of the release.
 
 Three estimates, as Splink recommends: the prior (lambda) from deterministic
 rules and an assumed recall; u by random sampling with a fixed seed; m by
@@ -7,39 +7,145 @@ A release may instead reuse a pinned model.json from an earlier release
 (load_pinned), as production services do between retrainings. The trained parameters are
 rounded before use so tiny floating-point differences from parallel sums never
 change the saved model or the predictions between runs.
+
+Real releases are not always trainable: an identifier may be empty everywhere, a
+release may hold two records, one name may dominate. Each step asks Splink first
+(the largest block of a rule, the pairs the deterministic rules find) and skips
+what it cannot estimate, recording the step, the rule or comparison and a reason
+code (never a value). When too little was estimated (see TrainingReport.insufficient)
+train returns no model and the caller falls back to a pinned model or stops with
+TrainingError (docs/linkage.md, "When training cannot estimate").
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sqlglot
 from splink import Linker
+from splink.blocking_analysis import count_comparisons_from_blocking_rules
+from splink.internals.exceptions import EMTrainingException
+from splink.internals.splink_dataframe import SplinkDataFrame
 
+from linkage import backend, blocking
 from linkage import settings as model
 
+log = logging.getLogger(__name__)
+
 U_MAX_PAIRS = 1e7
+# Fewer random pairs than this estimate no u worth having (2 records give 1 pair);
+# kept low so that the small drops tests and hostile-input runs use still train.
+U_MIN_PAIRS = 30
+# Training counts as enough when the prior and u were estimated and EM estimated m for
+# at least this share of the comparisons whose columns hold values in the release.
+M_MIN_SHARE = 0.5
 PARAM_DIGITS = 10
 M_FLOOR = 0.005  # weight of a disagreement >= log2(0.005) ~ -7.6
 U_FLOOR = 1e-7
 
+# training.status in the release metadata: where the release's model.json came from
+TRAINED, FALLBACK, PINNED, NOT_NEEDED = "trained", "fallback", "pinned", "not_needed"
+# statuses whose model.json holds estimated parameters (a later release may fall back to it)
+STATUSES_WITH_MODEL = (TRAINED, FALLBACK, PINNED)
+
+
+class TrainingError(RuntimeError):
+    """Too little could be estimated and there is no model to fall back to."""
+
+
+class PinnedModelError(ValueError):
+    """A pinned (or fallback) model.json that is not this model: refused."""
+
 
 @dataclass(frozen=True)
-class TrainingParams:
-    """What was done to train, for the release metadata."""
+class Skip:
+    """One thing training left out: step (prior, u, em, m), rule or comparison, reason code."""
+
+    step: str
+    name: str
+    reason: str
+    pairs: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class TrainingReport:
+    """What was done to train, and what was skipped and why, for the release metadata."""
 
     seed: int
     u_max_pairs: float
     deterministic_recall: float
-    deterministic_rules: int
-    em_rules: int
-    probability_two_random_records_match: float
+    deterministic_rules: int  # rules the prior was counted on
+    em_rules: int  # EM sessions that ran to the end
+    probability_two_random_records_match: float | None
+    u_estimated: bool = False
+    comparisons_with_values: int = 0
+    comparisons_m_estimated: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    status: str = TRAINED
+    fallback_model: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def m_share(self) -> float:
+        if not self.comparisons_with_values:
+            return 0.0
+        return self.comparisons_m_estimated / self.comparisons_with_values
+
+    @property
+    def insufficient(self) -> list[str]:
+        """Reason codes for which this release's estimates are not enough (empty: enough)."""
+        out = []
+        if self.probability_two_random_records_match is None:
+            out.append("prior_not_estimated")
+        if not self.u_estimated:
+            out.append("u_not_estimated")
+        if self.m_share < M_MIN_SHARE:
+            out.append("m_estimated_for_too_few_comparisons")
+        return out
+
+    def fell_back(self, path: Path) -> None:
+        """Record that the model of path replaced this release's estimates."""
+        self.status = FALLBACK
+        self.fallback_model = str(path)
+        self.warnings.append(
+            f"too little estimated ({', '.join(self.insufficient)}): "
+            f"fell back to the pinned model {Path(path).name}"
+        )
+
+    def failure_message(self) -> str:
+        skipped = "; ".join(f"{s.step} {s.name}: {s.reason}" for s in self.skipped)
+        return (
+            f"training could not estimate enough ({', '.join(self.insufficient)}; "
+            f"m for {self.comparisons_m_estimated} of {self.comparisons_with_values} "
+            f"comparisons with values) and there is no earlier model to fall back to. "
+            f"Skipped: {skipped or 'nothing'}. Pin a model (run config reuse_model_from "
+            f"or XJS_PINNED_MODEL) to link this release."
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["skipped"] = [s.as_dict() for s in self.skipped]
+        d["m_share"] = round(self.m_share, 4)
+        d["insufficient"] = self.insufficient
+        d["m_min_share"] = M_MIN_SHARE
+        return d
+
+
+@dataclass(frozen=True)
+class Trained:
+    """The regularised model (None when too little was estimated) and its report."""
+
+    model: dict[str, Any] | None
+    report: TrainingReport
 
 
 def u_max_pairs(n_records: int) -> float:
@@ -48,24 +154,172 @@ def u_max_pairs(n_records: int) -> float:
     return float(max(1.0, min(U_MAX_PAIRS, math.floor(all_pairs / 3))))
 
 
-def train(linker: Linker, n_records: int, seed: int) -> TrainingParams:
-    """Estimate lambda, u and m on the linker's inputs in place."""
-    linker.training.estimate_probability_two_random_records_match(
-        model.DETERMINISTIC_RULES, recall=model.DETERMINISTIC_RECALL
+def _usable_rules(
+    sdfs: Sequence[SplinkDataFrame], rules: list, step: str, budget: int, dialect: str
+) -> tuple[list, list[Skip]]:
+    """The rules with pairs and no exploding block; a Skip for each of the others."""
+    kept, skipped = [], []
+    for rule in rules:
+        pairs = blocking.largest_block_pairs(sdfs, rule)
+        name = blocking.rule_sql(rule, dialect)
+        if pairs == 0:
+            skipped.append(Skip(step, name, "no_pairs"))
+        elif pairs > budget:
+            skipped.append(Skip(step, name, "oversized_block", pairs))
+        else:
+            kept.append(rule)
+    return kept, skipped
+
+
+def _prior(sdfs: Sequence[SplinkDataFrame], rules: list) -> tuple[float | None, str | None]:
+    """lambda from the deterministic rules' pairs (counted first), or None and why not.
+
+    Splink's estimate_probability_two_random_records_match computes exactly this,
+    but raises when the pairs exceed the assumed recall (a tiny release) and yields
+    0 when there are none; counting first lets training skip instead.
+    """
+    if not rules:
+        return None, "no_pairs"
+    counts = count_comparisons_from_blocking_rules(
+        list(sdfs),
+        blocking_rules=rules,
+        link_type=blocking.LINK_TYPE,
+        unique_id_column_name="unique_id",
+        source_dataset_column_name="source_table",
+        record_sample_proportion=1.0,
+    )[-1]
+    observed = counts["cumulative_comparison_count"]
+    total = counts["total_possible_comparison_count"]
+    if observed == 0:
+        return None, "no_pairs"
+    if observed > total * model.DETERMINISTIC_RECALL:
+        return None, "more_pairs_than_recall_allows"
+    return observed / model.DETERMINISTIC_RECALL / total, None
+
+
+def _is_underflow(err: ValueError) -> bool:
+    """Splink's refusal of an m or u that EM drove below 1e-300 (no way to ask first)."""
+    return "below the minimum allowed value" in str(err)
+
+
+def _null_level_columns(comparison: dict[str, Any]) -> set[str]:
+    """Input columns of a comparison's null level (its _l/_r columns, suffix removed)."""
+    cols: set[str] = set()
+    for level in comparison["comparison_levels"]:
+        if level.get("is_null_level"):
+            tree = sqlglot.parse_one(level["sql_condition"], dialect="duckdb")
+            for col in tree.find_all(sqlglot.exp.Column):
+                cols.add(col.name.removesuffix("_l").removesuffix("_r"))
+    return cols
+
+
+def _value_counts(sdfs: Sequence[SplinkDataFrame], columns: set[str]) -> dict[str, int]:
+    """Non-null values per column over every input (one aggregate per input table)."""
+    totals = dict.fromkeys(sorted(columns), 0)
+    select = ", ".join(f'count("{c}") AS "{c}"' for c in totals)
+    for sdf in sdfs:
+        result = sdf.query_sql(f"SELECT {select} FROM {{this}}")
+        try:
+            row = result.as_record_list()[0]
+        finally:
+            result.drop_table_from_database_and_remove_from_cache()
+        for c in totals:
+            totals[c] += int(row[c] or 0)
+    return totals
+
+
+def _m_coverage(
+    sdfs: Sequence[SplinkDataFrame], saved: dict[str, Any]
+) -> tuple[int, int, list[Skip]]:
+    """(comparisons whose columns hold >= 2 values, of them with an m estimated, skips)."""
+    per = [(c, _null_level_columns(c)) for c in saved["comparisons"]]
+    counts = _value_counts(sdfs, set().union(*(cols for _, cols in per)))
+    with_values = estimated = 0
+    skipped = []
+    for comparison, cols in per:
+        name = comparison["output_column_name"]
+        if not cols or max(counts[c] for c in cols) < 2:
+            skipped.append(Skip("m", name, "no_values"))
+            continue
+        with_values += 1
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        if any(isinstance(lv.get("m_probability"), float) for lv in levels):
+            estimated += 1
+        else:
+            skipped.append(Skip("m", name, "not_estimated"))
+    return with_values, estimated, skipped
+
+
+def train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialect: str) -> Trained:
+    """Estimate lambda, u and m on the inputs; skip what cannot be estimated.
+
+    Returns the regularised model, or None for the model when the report is
+    insufficient. Never raises for the shape of the data.
+    """
+    budget = blocking.block_budget(n_records)
+    deterministic, skipped = _usable_rules(
+        sdfs, model.DETERMINISTIC_RULES, "prior", budget, sql_dialect
+    )
+    prior, why = _prior(sdfs, deterministic)
+    if why:
+        skipped.append(Skip("prior", "deterministic rules", why))
+    linker = Linker(
+        list(sdfs),
+        model.settings_creator(model.model_uid(seed), prior),
+        log_level=backend.SPLINK_LOG_LEVEL,
     )
     max_pairs = u_max_pairs(n_records)
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for rule in model.EM_BLOCKING_RULES:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
-    prior = linker._settings_obj._probability_two_random_records_match  # no public getter
-    return TrainingParams(
+    u_estimated = max_pairs >= U_MIN_PAIRS
+    if u_estimated:
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    else:
+        skipped.append(Skip("u", "random sampling", "too_few_pairs", int(max_pairs)))
+
+    em_done = 0
+    if prior is None or not u_estimated:
+        skipped += [
+            Skip("em", blocking.rule_sql(r, sql_dialect), "not_run_prior_or_u_missing")
+            for r in model.EM_BLOCKING_RULES
+        ]
+    else:
+        em_rules, em_skipped = _usable_rules(
+            sdfs, model.EM_BLOCKING_RULES, "em", budget, sql_dialect
+        )
+        skipped += em_skipped
+        for rule in em_rules:
+            name = blocking.rule_sql(rule, sql_dialect)
+            # a failed EM session leaves the linker's settings without the comparisons it
+            # blocked on: restart from the parameters saved before it
+            before = linker.misc.save_model_to_json()
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(rule)
+                em_done += 1
+                continue
+            except EMTrainingException:
+                skipped.append(Skip("em", name, "no_pairs"))
+            except ValueError as err:
+                if not _is_underflow(err):
+                    raise
+                skipped.append(Skip("em", name, "did_not_converge"))
+            linker = Linker(list(sdfs), before, log_level=backend.SPLINK_LOG_LEVEL)
+
+    saved = linker.misc.save_model_to_json()
+    with_values, estimated, m_skipped = _m_coverage(sdfs, saved)
+    report = TrainingReport(
         seed=seed,
         u_max_pairs=max_pairs,
         deterministic_recall=model.DETERMINISTIC_RECALL,
-        deterministic_rules=len(model.DETERMINISTIC_RULES),
-        em_rules=len(model.EM_BLOCKING_RULES),
-        probability_two_random_records_match=float(prior),
+        deterministic_rules=len(deterministic),
+        em_rules=em_done,
+        probability_two_random_records_match=prior,
+        u_estimated=u_estimated,
+        comparisons_with_values=with_values,
+        comparisons_m_estimated=estimated,
+        skipped=skipped + m_skipped,
     )
+    if report.insufficient:
+        return Trained(None, report)
+    return Trained(final_model(linker), report)
 
 
 def _round(x: float) -> float:
@@ -93,15 +347,26 @@ def _regularise(level: dict[str, Any]) -> None:
     level["u_probability"] = _round(max(u, U_FLOOR))
 
 
-def final_model(linker: Linker) -> dict[str, Any]:
-    """The trained settings, regularised and rounded to PARAM_DIGITS significant digits."""
-    d = linker.misc.save_model_to_json()
+def regularised(d: dict[str, Any]) -> dict[str, Any]:
+    """Settings with every level regularised and every parameter rounded (in place)."""
     d["probability_two_random_records_match"] = _round(d["probability_two_random_records_match"])
     for comparison in d["comparisons"]:
         for level in comparison["comparison_levels"]:
             if not level.get("is_null_level"):
                 _regularise(level)
     return d
+
+
+def final_model(linker: Linker) -> dict[str, Any]:
+    """The trained settings, regularised and rounded to PARAM_DIGITS significant digits."""
+    return regularised(linker.misc.save_model_to_json())
+
+
+def untrained_model(sql_dialect: str, seed: int) -> dict[str, Any]:
+    """This model with nothing estimated: every level weight 0 (m = u), Splink's default
+    prior. Written for a release with nothing to link (fewer than 2 records); its
+    status NOT_NEEDED keeps later releases from falling back to it."""
+    return regularised(model.definition(sql_dialect, seed))
 
 
 def for_scoring(trained: dict[str, Any]) -> dict[str, Any]:
@@ -113,13 +378,90 @@ def for_scoring(trained: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def load_pinned(path: Path) -> dict[str, Any]:
-    """A model.json saved by an earlier release, checked to be this model's shape."""
-    d = json.loads(Path(path).read_text(encoding="utf-8"))
-    want = [c.get_comparison("duckdb").output_column_name for c in model.COMPARISONS]
-    got = [c.get("output_column_name") for c in d.get("comparisons", [])]
-    if got != want:
-        raise ValueError(f"pinned model {Path(path).name} has comparisons {got}, expected {want}")
+# What defines a comparison level (its trained m and u, label and description do not).
+LEVEL_DEFINITION = (
+    "sql_condition",
+    "is_null_level",
+    "tf_adjustment_column",
+    "tf_adjustment_weight",
+    "tf_minimum_u_value",
+    "disable_tf_exact_match_detection",
+    "fix_m_probability",
+    "fix_u_probability",
+)
+SETTINGS_DEFINITION = {
+    "link_type": "link type",
+    "unique_id_column_name": "unique id column",
+    "source_dataset_column_name": "source dataset column",
+    "sql_dialect": "SQL dialect",
+}
+
+
+def definition_differences(saved: dict[str, Any], sql_dialect: str) -> list[str]:
+    """What in a saved model differs from this model's full definition, as rendered for
+    sql_dialect: model version, link type and id columns, each prediction blocking rule,
+    each comparison and each of its levels. Names only this model's own comparisons,
+    levels and rules (never anything read from the saved file)."""
+    want = model.definition(sql_dialect)
+    out = []
+    if model.version_of_uid(saved.get("linker_uid")) != model.MODEL_VERSION:
+        out.append(f"model version (expected {model.MODEL_VERSION})")
+    out += [label for key, label in SETTINGS_DEFINITION.items() if saved.get(key) != want[key]]
+
+    rules, got_rules = (
+        want["blocking_rules_to_generate_predictions"],
+        saved.get("blocking_rules_to_generate_predictions"),
+    )
+    if not isinstance(got_rules, list) or len(got_rules) != len(rules):
+        out.append(f"number of prediction blocking rules (expected {len(rules)})")
+    else:
+        out += [
+            f"prediction blocking rule {i} ({rule['blocking_rule']})"
+            for i, (rule, got) in enumerate(zip(rules, got_rules, strict=True))
+            if got != rule
+        ]
+
+    comparisons = want["comparisons"]
+    names = [c["output_column_name"] for c in comparisons]
+    got_comparisons = saved.get("comparisons")
+    if not isinstance(got_comparisons, list):
+        return [*out, f"comparisons (expected {', '.join(names)})"]
+    got_names = [
+        c.get("output_column_name") if isinstance(c, dict) else None for c in got_comparisons
+    ]
+    if got_names != names:
+        out.append(f"comparisons (expected {', '.join(names)})")
+        return out
+    for comparison, got in zip(comparisons, got_comparisons, strict=True):
+        name, levels = comparison["output_column_name"], comparison["comparison_levels"]
+        got_levels = got.get("comparison_levels")
+        if not isinstance(got_levels, list) or len(got_levels) != len(levels):
+            out.append(f"comparison {name}: number of levels (expected {len(levels)})")
+            continue
+        for i, (level, got_level) in enumerate(zip(levels, got_levels, strict=True)):
+            if not isinstance(got_level, dict) or any(
+                got_level.get(k) != level.get(k) for k in LEVEL_DEFINITION
+            ):
+                out.append(f"comparison {name} level {i} ({level['label_for_charts']})")
+    return out
+
+
+def load_pinned(path: Path, sql_dialect: str = "duckdb") -> dict[str, Any]:
+    """A model.json saved by an earlier release, checked against this model's full
+    definition (definition_differences); a mismatch is refused by name."""
+    path = Path(path)
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise PinnedModelError(f"pinned model {path.name} is not a readable JSON file") from None
+    if not isinstance(d, dict):
+        raise PinnedModelError(f"pinned model {path.name} is not a Splink settings object")
+    differences = definition_differences(d, sql_dialect)
+    if differences:
+        raise PinnedModelError(
+            f"pinned model {path.name} refused: it differs from the current model "
+            f"{model.MODEL_VERSION} in {len(differences)} place(s): {'; '.join(differences)}"
+        )
     return d
 
 

@@ -20,7 +20,7 @@ from contracts.validation import arrow_to_pandas, validate
 from contracts.xjs_link import reconcile_records, xjs_link_schema
 from linkage import journey, report
 from linkage.evaluation import full_evaluation, worst_subgroup_gap
-from linkage.pipeline import PAIRS_FILE, link_release
+from linkage.pipeline import PAIRS_FILE, fallback_model, link_release
 from linkage.training import resolve_pinned
 from orchestration.checks import check_result
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
@@ -42,9 +42,12 @@ class LinkageConfig(dg.Config):
 
     reuse_model_from: a release id (its linkage/model.json) or a path to a
     model.json. Unset: $XJS_PINNED_MODEL if set, else retrain on this release.
+    fallback_model_from: the model to use when training cannot estimate enough
+    (same values); unset: the newest earlier release's estimated model, if any.
     """
 
     reuse_model_from: str | None = None
+    fallback_model_from: str | None = None
 
 
 def _person_records(storage: XjsStorage, release_id: str, columns: str = "*") -> pd.DataFrame:
@@ -82,6 +85,8 @@ def xjs_link(
     release_id = context.partition_key
     reuse = config.reuse_model_from or os.environ.get(PINNED_MODEL_ENV) or None
     pinned = resolve_pinned(reuse, storage.root / "releases")
+    fallback = resolve_pinned(config.fallback_model_from, storage.root / "releases")
+    fallback = fallback or fallback_model(storage.root, release_id)
     previous = layout.previous_release_with_link(storage.root, release_id)
     previous_path = layout.xjs_link_path(storage.root, previous) if previous else None
     con = duckdb.connect()
@@ -94,6 +99,7 @@ def xjs_link(
             layout.linkage_dir(storage.root, release_id),
             previous_link_path=previous_path,
             pinned_model=pinned,
+            fallback=fallback,
         )
     finally:
         con.close()
@@ -104,6 +110,8 @@ def xjs_link(
             f"create or replace table {LINK_TABLE} as select * from read_parquet(?)",
             [str(result.xjs_link_path)],
         )
+    for warning in result.training.get("warnings", []):
+        context.log.warning(f"training: {warning}")
     context.log.info(
         f"{result.records} records -> {result.persons} persons; "
         f"previous release {previous or 'none'}"
@@ -124,6 +132,11 @@ def xjs_link(
             **{f"graph_{k}": v for k, v in result.quality["graph"].items()},
             "previous_release": previous or "none",
             "model_reused_from": reuse or "retrained",
+            "training_status": result.training.get("status", "trained"),
+            "training_skipped": len(result.training.get("skipped", [])),
+            "training_warnings": len(result.training.get("warnings", [])),
+            "prediction_rules_dropped": len(result.training.get("prediction_rules_dropped", [])),
+            "model_fallback": result.training.get("fallback_model") or "none",
             "seconds": round(result.seconds, 1),
             "path": dg.MetadataValue.path(str(result.xjs_link_path)),
             "report": dg.MetadataValue.path(str(result.xjs_link_path.parent / report.REPORT_FILE)),
