@@ -42,10 +42,10 @@ from xjs import layout
 CHUNK_BYTES = 1 << 20
 HEADER_MAX_BYTES = 1 << 16  # a header line longer than this is not a contract header
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
-# Names a message may quote: column, table and file names as the contract spells them.
-# Anything else a file offers where a name belongs (a header that is really a data row)
-# is counted, not shown.
-SHOWABLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,99}")
+# Names a message may quote: lower-case identifiers, as the contract spells its tables and
+# columns. Anything else a file offers where a name belongs (a "header" that is really
+# a data row) is counted, not shown.
+SHOWABLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
@@ -232,7 +232,7 @@ def read_manifest(root: Path, release_id: str) -> Manifest:
             raise DropError(f"{path}: {where}: 'sha256' must be 64 hexadecimal digits")
         _checked_path(path, path.parent, item.table, item.path)
         if item.path in paths:
-            raise DropError(f"{path}: {where}: file {_name(item.path)} is listed twice")
+            raise DropError(f"{path}: {where}: its file is listed for another table too")
         paths.add(item.path)
         files[item.table] = item
     return Manifest(release_id, created_at, files, path.parent)
@@ -332,12 +332,18 @@ def _header(path: Path) -> list[str]:
 def _check_header(path: Path, spec: LandingTable, columns: list[str]) -> None:
     if columns == list(spec.columns):
         return
+    known = sum(c in spec.columns for c in columns)
     if len(columns) == 1:
         for char, name in OTHER_DELIMITERS.items():
             if columns[0].count(char) >= len(spec.columns) - 1:
                 raise DropError(
                     f"{path}: header is separated by {name}s; the contract's CSV uses commas"
                 )
+    if known * 2 < len(spec.columns):
+        raise DropError(
+            f"{path}: the first line is not the contract's header for {spec.name} "
+            f"({known} of {len(spec.columns)} column names match; is the header row missing?)"
+        )
     missing = [c for c in spec.columns if c not in columns]
     extra = [c for c in columns if c not in spec.columns]
     twice = sorted({c for c in columns if columns.count(c) > 1} & set(spec.columns))
