@@ -33,6 +33,8 @@ PEOPLE = 150
 SEED = 11
 MARKER = "QXMARKERZ"  # in no real name, no code and no message of the project
 
+csv.field_size_limit(1 << 24)  # the 1 MB field case is read back by these helpers
+
 FILE_LEVEL = "file-level failure"
 QUARANTINE = "value-level quarantine"
 WARNING = "accepted with warning"
