@@ -423,7 +423,7 @@ def value_case(id, outcome, table, row, column, value, reason="", what=""):
         corrupt = _csv_value(table, row, column, value)
     else:
         corrupt = _parquet_value(table, row, column, value)
-    names = reason or "-"
+    names = f"{column}, reason {reason} (quarantine row)" if reason else "- (no message)"
     return Case(
         id,
         outcome,
@@ -643,7 +643,7 @@ CASES: tuple[Case, ...] = (
         "csv_crlf",
         ACCEPTED,
         MAGS,
-        "-",
+        "- (no message)",
         _crlf,
         what="CRLF line ends (valid RFC 4180); no \\r reaches a value",
     ),
@@ -689,7 +689,7 @@ CASES: tuple[Case, ...] = (
         "csv_embedded_newline",
         ACCEPTED,
         CIVIL,
-        "-",
+        "- (no message)",
         _embedded_newline,
         what="line break inside a quoted field (valid CSV)",
     ),
@@ -946,7 +946,7 @@ CASES: tuple[Case, ...] = (
         "empty_name",
         QUARANTINE,
         CIVIL,
-        defects.MISSING_REQUIRED,
+        f"party_name, reason {defects.MISSING_REQUIRED} (quarantine row)",
         _civil_person_empty_name(2),
         column="party_name",
         reason=defects.MISSING_REQUIRED,

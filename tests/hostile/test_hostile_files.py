@@ -14,6 +14,7 @@ import traceback
 import pyarrow.compute as pc
 import pytest
 from hostile_cases import (
+    ALL_CASES,
     CASES,
     FILE_LEVEL,
     MARKER,
@@ -28,6 +29,8 @@ from hostile_cases import (
 
 from contracts.landing import LANDING_TABLES
 from xjs import drops, layout
+
+OPERATIONS_DOC = layout.REPO_ROOT / "docs" / "operations.md"
 
 
 def _chain(err: BaseException) -> list[BaseException]:
@@ -142,3 +145,13 @@ def test_manifest_of_the_base_drop_lists_every_table(hostile_base):
     listed = {e["table"] for e in manifest(hostile_base)["files"]}
     assert listed == set(LANDING_TABLES)
     assert layout.manifest_path(hostile_base, RELEASE).exists()
+
+
+def test_the_operations_doc_lists_every_case_with_its_outcome():
+    section = OPERATIONS_DOC.read_text(encoding="utf-8").split("## Hostile input", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    documented = {
+        m.group(1): (m.group(2).strip(), m.group(3).strip())
+        for m in re.finditer(r"^\| `(\w+)`:.*?\| ([a-z -]+) \| (.+) \|$", section, re.M)
+    }
+    assert documented == {c.id: (c.outcome, c.names) for c in ALL_CASES}

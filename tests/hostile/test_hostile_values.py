@@ -121,7 +121,11 @@ def test_the_landing_check_passes_on_value_defects(value_run):
 def test_staging_keeps_every_landing_row(value_run):
     root, result, _, _ = value_run
     _require_quarantine(root)
-    assert result.success
+    # The dbt build itself succeeds. (On a drop this small one planted value can pass
+    # a column's tolerance, so the quarantine gate may fail the run: by design.)
+    failed_steps = {e.step_key for e in result.all_events if e.is_step_failure}
+    assert not any(step.startswith("dbt_standardise") for step in failed_steps), failed_steps
+    assert not any(step.startswith("landing__") for step in failed_steps), failed_steps
     models = _staging_models()
     with _warehouse(root) as con:
         for table in LANDING_TABLES:
@@ -163,7 +167,7 @@ def test_formula_and_sql_strings_are_not_quarantined_as_defects(value_run):
 
 
 def test_the_quarantine_holds_codes_not_values(value_run):
-    root, _, logged, _ = value_run
+    root, result, logged, _ = value_run
     _require_quarantine(root)
     with _warehouse(root) as con:
         columns = [
@@ -179,3 +183,5 @@ def test_the_quarantine_holds_codes_not_values(value_run):
     assert {r[3] for r in rows} <= set(defects.REASONS)
     assert not any(MARKER in str(v) for row in rows for v in row)
     assert MARKER not in logged
+    for check in result.get_asset_check_evaluations():  # the gates: counts and names only
+        assert MARKER not in (check.description or "") + serialize_value(check.metadata)
