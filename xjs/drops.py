@@ -175,7 +175,8 @@ def _field(path: Path, obj: dict, key: str, kind: type, where: str):
     return value
 
 
-def _checked_path(path: Path, drop_dir: Path, table: str, relative: str) -> None:
+def _checked_path(path: Path, drop_dir: Path, table: str, relative: str) -> Path:
+    """The file `relative` names, resolved; it must stay inside the drop folder."""
     where = f"file path for {table}"
     if not relative or "\x00" in relative:
         raise DropError(f"{path}: {where} is empty or not a path")
@@ -187,6 +188,7 @@ def _checked_path(path: Path, drop_dir: Path, table: str, relative: str) -> None
     target = (drop_dir / candidate).resolve()
     if not target.is_relative_to(drop_dir.resolve()):
         raise DropError(f"{path}: {where} leaves the drop folder (a symlink resolving outside it)")
+    return target
 
 
 @_clean_chain
@@ -202,7 +204,7 @@ def read_manifest(root: Path, release_id: str) -> Manifest:
     created_at = _field(path, raw, "created_at", str, "the manifest")
     entries = _field(path, raw, "files", list, "the manifest")
     files: dict[str, ManifestFile] = {}
-    paths: set[str] = set()
+    targets: set[Path] = set()
     for number, entry in enumerate(entries, start=1):
         where = f"files[{number}]"
         if not isinstance(entry, dict):
@@ -230,10 +232,10 @@ def read_manifest(root: Path, release_id: str) -> Manifest:
             raise DropError(f"{path}: {where}: 'rows' must be a non-negative JSON integer")
         if not SHA256_PATTERN.fullmatch(item.sha256):
             raise DropError(f"{path}: {where}: 'sha256' must be 64 hexadecimal digits")
-        _checked_path(path, path.parent, item.table, item.path)
-        if item.path in paths:
+        target = _checked_path(path, path.parent, item.table, item.path)
+        if target in targets:
             raise DropError(f"{path}: {where}: its file is listed for another table too")
-        paths.add(item.path)
+        targets.add(target)
         files[item.table] = item
     return Manifest(release_id, created_at, files, path.parent)
 

@@ -221,6 +221,12 @@ def _table_twice(root):
     write_manifest(root, doc)
 
 
+def _one_file_two_tables(root):
+    doc = manifest(root)
+    entry(doc, "prison_aliases")["path"] = "./" + LANDING_TABLES[PRISON].filename
+    write_manifest(root, doc)
+
+
 def _unknown_table(root):
     doc = manifest(root)
     doc["files"].append({**entry(doc, CIVIL), "table": "civil_partys"})
@@ -583,6 +589,15 @@ CASES: tuple[Case, ...] = (
         _table_twice,
         r"_manifest\.json: lists table civil_parties twice",
         what="a table listed twice",
+    ),
+    Case(
+        "manifest_one_file_two_tables",
+        FILE_LEVEL,
+        "prison_aliases",
+        "_manifest.json",
+        _one_file_two_tables,
+        r"_manifest\.json: .*\(prison_aliases\): its file is listed for another table too",
+        what="two tables listed with one file (./prison_journeys.parquet)",
     ),
     Case(
         "manifest_unknown_table",
