@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -122,8 +123,11 @@ def test_absent_table_is_carried_forward_from_the_newest_earlier_drop(drop_copy)
 
 
 def test_release_ids_are_validated():
-    with pytest.raises(ValueError):
-        layout.check_release_id("2024-1")
+    for bad in ("2024-1", "2024-13", "2024-00", "../x", "2024-12-R2", "2024-12\n"):
+        with pytest.raises(ValueError):
+            layout.check_release_id(bad)
+    for good in ("2024-01", "2024-12", "2025-03-r2"):
+        assert layout.check_release_id(good) == good
     assert layout.sort_release_ids(["2025-03-r2", "2024-12", "2025-03"]) == [
         "2024-12",
         "2025-03",
@@ -140,3 +144,85 @@ def test_previous_release_is_the_newest_earlier_one_with_a_lookup(tmp_path):
     assert layout.previous_release_with_link(tmp_path, "2025-03") == "2024-12"
     assert layout.previous_release_with_link(tmp_path, "2024-12") == "2024-06"
     assert layout.previous_release_with_link(tmp_path, "2024-06") is None
+
+
+def test_a_manifest_key_given_twice_is_refused(drop_copy):
+    path = layout.manifest_path(drop_copy, RELEASE)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"release_id"', '"release_id": "2024-12", "release_id"', 1))
+    with pytest.raises(drops.DropError, match=r"_manifest\.json: .*'release_id' twice"):
+        drops.read_manifest(drop_copy, RELEASE)
+
+
+def test_a_file_in_a_subfolder_of_the_drop_is_read_and_not_reported_unlisted(drop_copy):
+    folder = layout.landing_dir(drop_copy, RELEASE)
+    (folder / "parquet").mkdir()
+    (folder / "crown_defendants.parquet").rename(folder / "parquet" / "crown.parquet")
+    manifest = _manifest(drop_copy)
+    for entry in manifest["files"]:
+        if entry["table"] == "crown_defendants":
+            entry["path"] = "parquet/crown.parquet"
+    _write_manifest(drop_copy, manifest)
+    assert drops.read_table(drop_copy, RELEASE, "crown_defendants").num_rows > 0
+    assert drops.unlisted_files(drops.read_manifest(drop_copy, RELEASE)) == []
+
+
+def test_upper_case_sha256_is_the_same_checksum(drop_copy):
+    manifest = _manifest(drop_copy)
+    for entry in manifest["files"]:
+        entry["sha256"] = entry["sha256"].upper()
+    _write_manifest(drop_copy, manifest)
+    drops.verify_drop(drop_copy, RELEASE)
+
+
+def test_previous_warehouse_is_the_newest_earlier_one(tmp_path):
+    assert drops.previous_warehouse(tmp_path, "2025-03") is None
+    for release in ("2024-06", "2024-12", "2025-06"):
+        path = layout.warehouse_path(tmp_path, release)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+    (layout.warehouse_path(tmp_path, "2024-12").parent / "notes.duckdb").write_bytes(b"")
+    assert drops.previous_warehouse(tmp_path, "2025-03") == (
+        "2024-12",
+        layout.warehouse_path(tmp_path, "2024-12"),
+    )
+    assert drops.previous_warehouse(tmp_path, "2024-06") is None
+
+
+def test_reuse_counts_only_records_whose_surname_and_birth_date_both_changed(tmp_path):
+    previous = tmp_path / "previous.duckdb"
+    rows = [
+        ("A1", "SMITH", "JOHN", "01/02/1980"),  # unchanged
+        ("A2", "JONES", "MARY", "03/04/1990"),  # another person
+        ("A3", "BROWN", "ANN", "05/06/1970"),  # surname corrected only
+        ("A4", "PAUL", "DAVID", "07/08/1960"),  # names swapped back, DOB corrected
+        ("A5", "GREEN", "TOM", None),  # DOB added: a correction
+        ("A6", "WHITE", "ALAN", "09/10/1950"),  # case and spaces only, DOB corrected
+    ]
+    later = [
+        ("A1", "SMITH", "JOHN", "01/02/1980"),
+        ("A2", "TAYLOR", "PETER", "11/12/1985"),
+        ("A3", "BROWNE", "ANN", "05/06/1970"),
+        ("A4", "DAVID", "PAUL", "08/07/1960"),
+        ("A5", "GRAY", "TOM", "01/01/1999"),
+        ("A6", " white ", "ALAN", "10/09/1950"),
+        ("A7", "NEW", "PERSON", "01/01/2000"),  # a new record
+    ]
+    ddl = "create table landing.magistrates_defendants (record_id varchar, surname varchar, "
+    ddl += "forename1 varchar, date_of_birth varchar)"
+    with duckdb.connect(str(previous)) as con:
+        con.execute("create schema landing")
+        con.execute(ddl)
+        con.executemany("insert into landing.magistrates_defendants values (?, ?, ?, ?)", rows)
+    with duckdb.connect(str(tmp_path / "current.duckdb")) as con:
+        con.execute("create schema landing")
+        con.execute(ddl)
+        con.executemany("insert into landing.magistrates_defendants values (?, ?, ?, ?)", later)
+        assert drops.reused_record_ids(con, "magistrates_defendants", previous) == 1
+        assert drops.reused_record_ids(con, "family_parties", previous) is None
+        # the previous warehouse is detached again
+        attached = con.execute(
+            "select count(*) from duckdb_databases() where database_name = ?",
+            [drops.PREVIOUS_ALIAS],
+        ).fetchone()[0]
+        assert attached == 0

@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-RELEASE_ID_PATTERN = re.compile(r"^\d{4}-\d{2}(-[a-z0-9]+)?$")
+# YYYY-MM with a month 01-12, then an optional lower-case suffix: 2024-12, 2025-03-r2.
+RELEASE_ID_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-[a-z0-9]+)?$")
 MANIFEST_NAME = "_manifest.json"
 
 

@@ -2,7 +2,11 @@
 
 Each verifies the drop's manifest, reads its file strictly (xjs.drops), carries
 a table absent from the drop forward from the newest earlier drop that has it,
-and loads it into the release's DuckDB warehouse. A blocking Pandera check of
+and loads it into the release's DuckDB warehouse. A file-level defect fails the
+asset with a dg.Failure whose description is the DropError's message (file and
+problem, never a row value). A table with a header and no rows loads, with a
+warning; record ids that describe a different person than in the previous
+release's warehouse are counted, with a warning. A blocking Pandera check of
 the landing contract gates everything downstream.
 """
 
@@ -37,13 +41,26 @@ def build_ingest(table: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinit
     def ingest_asset(context: dg.AssetExecutionContext, storage: XjsStorage):
         started = time.perf_counter()
         release_id = context.partition_key
-        manifest = drops.read_manifest(storage.root, release_id)
-        source_release = drops.source_release_for(storage.root, release_id, table)
+        failure = None
+        try:
+            manifest = drops.read_manifest(storage.root, release_id)
+            source_release = drops.source_release_for(storage.root, release_id, table)
+            if source_release is None:
+                data = drops.empty_table(table)
+            else:
+                data = drops.read_table(storage.root, source_release, table)
+        except drops.DropError as err:
+            failure = str(err)  # names the file and the problem; DropError has no chain
+        if failure is not None:
+            # raised outside the handler, so nothing hangs off __context__ either
+            raise dg.Failure(description=failure, allow_retries=False)
         if source_release is None:
-            data = drops.empty_table(table)
             context.log.info(f"{table}: in no drop up to {release_id}; loaded empty")
-        else:
-            data = drops.read_table(storage.root, source_release, table)
+        header_only = source_release is not None and data.num_rows == 0
+        if header_only:
+            context.log.warning(
+                f"{table}: the {source_release} file has a header and no rows; loaded empty"
+            )
         with storage.warehouse(release_id) as con:
             con.execute(f"create schema if not exists {LANDING_SCHEMA}")
             con.register("incoming", data)
@@ -51,6 +68,17 @@ def build_ingest(table: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinit
                 f"create or replace table {LANDING_SCHEMA}.{table} as select * from incoming"
             )
             con.unregister("incoming")
+            previous = drops.previous_warehouse(storage.root, release_id)
+            reused = (
+                drops.reused_record_ids(con, table, previous[1], LANDING_SCHEMA)
+                if previous
+                else None
+            )
+        if reused:
+            context.log.warning(
+                f"{table}: {reused} record ids now describe a different person than in "
+                f"{previous[0]} (surname and date of birth both changed)"
+            )
         unlisted = drops.unlisted_files(manifest)
         if unlisted:
             context.log.warning(f"{release_id}: files not in the manifest, ignored: {unlisted}")
@@ -59,6 +87,9 @@ def build_ingest(table: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinit
                 "rows": data.num_rows,
                 "source_release": source_release or "none",
                 "carried_forward": source_release is not None and source_release != release_id,
+                "header_only": int(header_only),
+                "reused_record_ids": reused or 0,
+                "reuse_compared_with": previous[0] if reused is not None else "none",
                 "unlisted_files": len(unlisted),
                 "seconds": round(time.perf_counter() - started, 2),
             }
