@@ -553,13 +553,27 @@ def test_rates_against_tolerance():
     [ok, over] = defects.defect_counts(
         [
             ("civil_parties", "party_name", "missing_required", 12),
-            ("family_parties", "sex", "not_in_code_list", 3),
+            ("family_parties", "sex", "not_in_code_list", 30),
         ],
-        {"civil_parties": 1200, "family_parties": 200},
+        {"civil_parties": 1200, "family_parties": 2000},
     )
     assert ok.rate == 0.01 and ok.within_tolerance  # at the tolerance passes
     assert over.rate == 0.015 and not over.within_tolerance
     assert defects.over_tolerance([ok, over]) == [over]
     # an empty table cannot carry a defect; if it did, it would fail
-    [empty] = defects.defect_counts([("prison_aliases", "birth_date", "placeholder", 1)], {})
+    [empty] = defects.defect_counts(
+        [("prison_aliases", "birth_date", "placeholder", defects.MIN_DEFECTS_TO_FAIL)], {}
+    )
     assert not empty.within_tolerance
+
+
+def test_a_few_defects_on_a_small_table_never_fail():
+    few = defects.MIN_DEFECTS_TO_FAIL - 1
+    [small] = defects.defect_counts(
+        [("oasys_assessments", "pnc", "bad_check_letter", few)], {"oasys_assessments": 40}
+    )
+    assert small.rate > small.tolerance and small.within_tolerance
+    [enough] = defects.defect_counts(
+        [("oasys_assessments", "pnc", "bad_check_letter", few + 1)], {"oasys_assessments": 40}
+    )
+    assert not enough.within_tolerance
