@@ -96,7 +96,8 @@ def test_a_failing_landing_check_stops_everything_downstream(data_dir):
     assert not layout.xjs_link_path(data_dir, RELEASE).exists()
     # the check reports the column, the rule and a count: never the values
     report = outcome.failed_checks["landing/magistrates_defendants:landing_contract"]
-    assert report["failing_rows_by_check"] == {"record_id: field_uniqueness": 1}
+    # both rows that share the key fail uniqueness
+    assert report["failing_rows_by_check"] == {"record_id: field_uniqueness": 2}
 
 
 def test_value_defects_over_tolerance_stop_linkage_by_name(data_dir):

@@ -489,9 +489,10 @@ def test_dbt_reason_codes_and_length_limit_are_the_contracts(tmp_path):
 
 
 def test_gate_counts_every_case(cases_warehouse):
-    # each case is one row of a tiny table: far over 1%, so the gate must fail here
+    # each case is one or two rows of a tiny table: over 1%, but below MIN_DEFECTS_TO_FAIL
     result = gate(cases_warehouse)
-    assert not result.passed
+    assert result.passed, result.description
+    assert result.metadata["over_tolerance"].value == 0
     assert result.metadata["defects"].value == len(CASES)
     key = "magistrates_defendants.date_of_birth.unparseable"
     assert result.metadata[key].value == 2
@@ -560,20 +561,16 @@ def test_rates_against_tolerance():
     assert ok.rate == 0.01 and ok.within_tolerance  # at the tolerance passes
     assert over.rate == 0.015 and not over.within_tolerance
     assert defects.over_tolerance([ok, over]) == [over]
-    # an empty table cannot carry a defect; if it did, it would fail
-    [empty] = defects.defect_counts(
-        [("prison_aliases", "birth_date", "placeholder", defects.MIN_DEFECTS_TO_FAIL)], {}
+    # a handful of defects on a tiny table is noise; MIN_DEFECTS_TO_FAIL of them is not
+    floor = defects.MIN_DEFECTS_TO_FAIL
+    [enough, few] = defects.defect_counts(  # sorted by table
+        [
+            ("probation_events", "crn", "bad_format", floor - 1),
+            ("prison_aliases", "first_name", "junk_value", floor),
+        ],
+        {"probation_events": floor, "prison_aliases": floor},
     )
+    assert few.within_tolerance and not enough.within_tolerance
+    # defects on a table of no rows fail
+    [empty] = defects.defect_counts([("prison_aliases", "birth_date", "placeholder", floor)], {})
     assert not empty.within_tolerance
-
-
-def test_a_few_defects_on_a_small_table_never_fail():
-    few = defects.MIN_DEFECTS_TO_FAIL - 1
-    [small] = defects.defect_counts(
-        [("oasys_assessments", "pnc", "bad_check_letter", few)], {"oasys_assessments": 40}
-    )
-    assert small.rate > small.tolerance and small.within_tolerance
-    [enough] = defects.defect_counts(
-        [("oasys_assessments", "pnc", "bad_check_letter", few + 1)], {"oasys_assessments": 40}
-    )
-    assert not enough.within_tolerance
