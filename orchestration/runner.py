@@ -369,6 +369,14 @@ def _known_names(definitions: dg.Definitions, step_keys: list[str]) -> frozenset
     return frozenset(names)
 
 
+def _check_description(check) -> str:
+    """A failed check's description, or for a dbt test its count of failing rows."""
+    if check.description:
+        return check.description.strip()
+    failing = check.metadata.get("dagster_dbt/failed_row_count")
+    return f"{failing.value:,} failing rows" if failing is not None else "failed"
+
+
 def _outcome(result: dg.ExecuteInProcessResult, known: frozenset[str]) -> RunOutcome:
     outcome = RunOutcome(run_id=result.run_id, success=result.success)
     for event in result.get_asset_materialization_events():
@@ -391,7 +399,7 @@ def _outcome(result: dg.ExecuteInProcessResult, known: frozenset[str]) -> RunOut
             name = check.asset_check_key.to_user_string()
             outcome.failed_checks[name] = {k: v.value for k, v in check.metadata.items()}
             # check descriptions are built from counts and column names (orchestration.checks)
-            outcome.check_descriptions[name] = (check.description or "").strip()
+            outcome.check_descriptions[name] = _check_description(check)
             reasons.append(f"check {name} failed: {check.description or ''}".strip())
     outcome.failure = "; ".join(reasons) or "see the run's event log"
     return outcome

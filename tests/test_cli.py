@@ -88,7 +88,8 @@ def test_a_failed_check_prints_its_description_and_counts(cli_env):
     result = CliRunner().invoke(app, ["run", "--release", RELEASE, "--data-dir", str(cli_env)])
 
     assert result.exit_code == 1, result.output
-    first = next(line for line in result.output.splitlines() if line.startswith(f"Release {RELEASE} failed"))
+    lines = result.output.splitlines()
+    first = next(line for line in lines if line.startswith(f"Release {RELEASE} failed"))
     assert first.startswith(
         f"Release {RELEASE} failed at check landing/magistrates_defendants:landing_contract: "
     )

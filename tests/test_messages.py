@@ -87,7 +87,7 @@ def test_arrow_csv_errors_lose_the_row():
 def test_dbt_error_text_keeps_the_model_and_loses_the_value():
     text = (
         "The dbt CLI process with command\n\n"
-        "`dbt build --vars '{\"release_id\": \"2024-12\"}' --select path:models/staging`\n\n"
+        '`dbt build --vars \'{"release_id": "2024-12"}\' --select path:models/staging`\n\n'
         "failed with exit code `1`.\n\nErrors parsed from dbt logs:\n\n"
         "Runtime Error in model stg_libra__defendants (models/staging/libra/x.sql)\n"
         "  Conversion Error: Could not convert string 'SMITH' to INT32\n\n"

@@ -147,7 +147,8 @@ def _check_release(option: str, value: str) -> str:
     try:
         return layout.check_release_id(value)
     except ValueError as err:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(f"Error: {option}: {err}", markup=False)
+        err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+        err_console.print(f"Error: {option}: {err}", markup=False)
         raise typer.Exit(2) from None
 
 
