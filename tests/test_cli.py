@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import stat
 from pathlib import Path
 
 import dagster as dg
@@ -150,3 +152,27 @@ def test_stages_finish_when_their_last_step_does():
         (runner.STANDARDISE, "started"),
         (runner.STANDARDISE, "skipped"),
     ]
+
+
+def test_the_run_log_takes_what_is_printed_scrubbed_and_owner_only(tmp_path):
+    path = tmp_path / "logs" / RELEASE / "run-x.log"
+    with runner.RunLog(path, frozenset({"stg_libra__defendants"})).open():
+        print("1 of 9 START sql table model staging.stg_libra__defendants [RUN]")
+        print("Conversion Error: Could not convert string 'JOHN SMITH' to INT32")
+        logging.getLogger("linkage.pipeline").info("linking 12 records")
+    text = path.read_text()
+    assert "START sql table model staging.stg_libra__defendants" in text
+    assert "Could not convert string … to INT32" in text and "JOHN" not in text
+    assert "linking 12 records" in text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_a_dbt_test_without_description_is_told_by_its_failing_rows():
+    check = dg.AssetCheckEvaluation(
+        asset_key=dg.AssetKey(["staging", "stg_libra__defendants"]),
+        check_name="not_null_stg_libra__defendants_record_id",
+        passed=False,
+        metadata={"dagster_dbt/failed_row_count": 1234},
+    )
+    assert runner._check_description(check) == "1,234 failing rows"
