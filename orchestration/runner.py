@@ -51,6 +51,8 @@ def stage_of(step_key: str) -> str:
     """The stage a step of the release job belongs to (tests hold every step to one)."""
     if step_key.endswith(("_landing_contract", "_person_records_contract")):
         return GATES
+    if step_key.startswith("quarantine__"):  # the defect tolerances (quarantine.value_defects)
+        return GATES
     if step_key.startswith("landing__"):
         return INGEST
     if step_key == "dbt_standardise":
