@@ -21,10 +21,10 @@ $(UV):
 
 setup: .venv/.synced
 
-demo: setup  ## a synthetic drop of about 20,000 people, then the whole release job
-	$(RUN) xjs synth --data-dir $(DATA_DIR) --release $(RELEASE) --people $(PEOPLE) --seed $(SEED)
-	$(RUN) python -m research.keys  # a local pseudonym key (.secrets/, 0600) unless XJS_PSEUDONYM_KEY is set
-	$(RUN) xjs run --data-dir $(DATA_DIR) --release $(RELEASE)
+demo: setup  ## a synthetic drop of about 20,000 people, then the whole release job (one screen)
+	@$(RUN) xjs synth --data-dir $(DATA_DIR) --release $(RELEASE) --people $(PEOPLE) --seed $(SEED)
+	@$(RUN) python -m research.keys  # a local pseudonym key (.secrets/, 0600) unless XJS_PSEUDONYM_KEY is set
+	@$(RUN) xjs run --data-dir $(DATA_DIR) --release $(RELEASE)  # full log: $(DATA_DIR)/logs/<R>/
 
 test: setup  ## every test, the slow end-to-end ones included
 	$(RUN) pytest -n 2 --dist loadgroup

@@ -11,6 +11,7 @@ import logging
 
 import duckdb
 from splink import DuckDBAPI
+from splink import logging as splink_logging
 
 SPLINK_LOG_LEVEL = logging.WARNING
 
@@ -26,5 +27,10 @@ def close_db_api(db_api: DuckDBAPI) -> None:
 
 
 def quiet_splink(level: int = SPLINK_LOG_LEVEL) -> None:
-    """Splink logs at INFO by default (and may echo SQL); keep it to warnings."""
+    """Splink logs at INFO by default (and may echo SQL); keep it to warnings.
+
+    Splink's own stderr handler goes too, so its lines take the caller's
+    handlers: under `xjs run`, the run's log file, never the console.
+    """
+    splink_logging.disable()
     logging.getLogger("splink").setLevel(level)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
+from rich.table import Column, Table
 
 from xjs import layout
 
@@ -34,17 +37,16 @@ def synth(
     from synthetic import generate_drop
 
     root = layout.data_dir(data_dir)
-    layout.check_release_id(release)
+    _check_release("--release", release)
     started = time.perf_counter()
     summary = generate_drop(root, release, people=people, seed=seed)
     seconds = time.perf_counter() - started
-    table = Table(
-        "table", "rows", title=f"Synthetic drop {release} ({people:,} people, seed {seed})"
-    )
+    console.print(f"Synthetic drop {release}: {people:,} people, seed {seed}, {seconds:.1f} s")
+    table = Table("table", Column("rows", justify="right"), box=box.SIMPLE_HEAD, show_edge=False)
     for name, rows in summary.rows.items():
         table.add_row(name, f"{rows:,}")
     console.print(table)
-    console.print(f"Written to {layout.landing_dir(root, release)} in {seconds:.1f} s")
+    console.print(f"Drop: {layout.landing_dir(root, release)}")
     console.print(f"Truth: {layout.truth_path(root, release)}")
     if show_profile:
         profile(release=release, data_dir=root)
@@ -57,17 +59,20 @@ def run(
 ) -> None:
     """Materialise every asset for one release in-process and print a summary."""
     root = layout.data_dir(data_dir)
-    layout.check_release_id(release)
+    _check_release("--release", release)
     os.environ["XJS_DATA_DIR"] = str(root)  # before the definitions load their resources
     from orchestration.runner import run_release
 
+    out = _stdout_console()
     started = time.perf_counter()
-    outcome = run_release(release)
+    out.print(f"Release {release}: running every asset and check (data in {root})")
+    with _Progress(out) as progress:
+        outcome = run_release(release, on_stage=progress.stage, log_to_file=True)
     seconds = time.perf_counter() - started
     if not outcome.success:
-        console.print(f"[red]Run {outcome.run_id} for {release} failed[/red]: {outcome.failure}")
+        _print_failure(out, release, outcome)
         raise typer.Exit(1)
-    _print_summary(root, release, outcome.metadata, seconds)
+    _print_summary(out, root, release, outcome, seconds)
 
 
 @app.command()
@@ -80,25 +85,42 @@ def backfill(
     from xjs import drops
 
     root = layout.data_dir(data_dir)
+    for option, value in (("--from", first), ("--to", last)):
+        if value is not None:
+            _check_release(option, value)
     os.environ["XJS_DATA_DIR"] = str(root)
     from orchestration.runner import backfill as run_backfill
     from orchestration.runner import releases_to_backfill
 
+    out = _stdout_console()
     releases = releases_to_backfill(drops.releases_with_manifest(root), first, last)
     if not releases:
-        console.print(f"No complete drops in {layout.landing_root(root)} for that range")
+        out.print(f"No complete drops in {layout.landing_root(root)} for that range")
         raise typer.Exit(1)
-    console.print(f"Backfilling {len(releases)} releases in order: {', '.join(releases)}")
-    for release, outcome in run_backfill(releases):
+    out.print(f"Backfilling {len(releases)} releases in order: {', '.join(releases)}")
+
+    def report(release: str, outcome) -> None:
         if not outcome.success:
-            console.print(f"[red]{release} failed[/red]: {outcome.failure}; later releases not run")
-            raise typer.Exit(1)
+            return
         link = outcome.metadata.get("xjs_link", {})
         kept, new = int(link.get("persons_kept", 0)), int(link.get("persons_new", 0))
-        console.print(
+        out.print(
             f"{release}: {int(link.get('records', 0)):,} records -> "
-            f"{int(link.get('persons', 0)):,} persons ({kept:,} ids kept, {new:,} new)"
+            f"{int(link.get('persons', 0)):,} persons ({kept:,} ids kept, {new:,} new); "
+            f"log {outcome.log_path}"
         )
+
+    with _Progress(out, quiet=True) as progress:
+        outcomes = run_backfill(
+            releases, on_outcome=report, on_stage=progress.stage, log_to_file=True
+        )
+    release, outcome = outcomes[-1]
+    if not outcome.success:
+        _print_failure(out, release, outcome)
+        later = releases[releases.index(release) + 1 :]
+        if later:
+            out.print(f"Not run: {', '.join(later)}")
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -111,34 +133,108 @@ def profile(
     from synthetic.profile import profile as profile_drop
 
     root = layout.data_dir(data_dir)
-    layout.check_release_id(release)
+    _check_release("--release", release)
     print(format_profile(profile_drop(root, release)))
 
 
-def _print_summary(root: Path, release: str, metadata: dict, seconds: float) -> None:
-    rows = Table("landing table", "rows", title=f"Release {release}")
-    for key, meta in sorted(metadata.items()):
-        if key.startswith("landing/"):
-            rows.add_row(key.removeprefix("landing/"), f"{int(meta.get('rows', 0)):,}")
-    console.print(rows)
+def _stdout_console() -> Console:
+    """The real stdout, bound now: while a run goes, sys.stdout is its log file."""
+    return Console(file=sys.stdout, highlight=False, soft_wrap=True)
+
+
+def _check_release(option: str, value: str) -> str:
+    """A release id per the contract, or one line on stderr and exit code 2."""
+    try:
+        return layout.check_release_id(value)
+    except ValueError as err:
+        err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+        err_console.print(f"Error: {option}: {err}", markup=False)
+        raise typer.Exit(2) from None
+
+
+class _Progress:
+    """One line per stage as it finishes; on a terminal, a spinner names the running one."""
+
+    MARKS = {"done": "[green]✓[/green]", "failed": "[red]✗[/red]", "skipped": "-"}
+
+    def __init__(self, out: Console, quiet: bool = False):
+        self.out, self.quiet = out, quiet
+        self.status = out.status("starting", spinner="dots") if out.is_terminal else None
+
+    def __enter__(self) -> _Progress:
+        if self.status is not None:
+            self.status.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.status is not None:
+            self.status.stop()
+
+    def stage(self, stage: str, state: str, seconds: float) -> None:
+        if state == "started":
+            if self.status is not None:
+                self.status.update(f"{stage} …")
+            return
+        if self.quiet and state == "done":
+            return
+        self.out.print(f"  {self.MARKS.get(state, state)} {stage:<30} {seconds:7.1f} s")
+
+
+def _print_failure(out: Console, release: str, outcome) -> None:
+    for line in outcome.failure_lines(release):
+        out.print(f"[red]{escape(line)}[/red]")
+    for name, meta in outcome.failed_checks.items():
+        if outcome.check_descriptions.get(name):
+            continue  # the description said it
+        counts = meta.get("failing_rows_by_check")
+        if isinstance(counts, dict) and counts:
+            shown = ", ".join(f"{k}: {v:,}" for k, v in list(counts.items())[:5])
+            out.print(f"  {escape(name)}: {escape(shown)}")
+    if outcome.log_path is not None:
+        out.print(f"Full log: {outcome.log_path}")
+    out.print(f"Run {outcome.run_id} (in the Dagster UI: make ui)")
+
+
+def _quarantined(metadata: dict) -> int | None:
+    """Values quarantined in the release: the `quarantine` metadata of any asset, if any."""
+    total, found = 0, False
+    for meta in metadata.values():
+        value = meta.get("quarantine", meta.get("quarantined"))
+        if isinstance(value, dict):
+            value = sum(v for v in value.values() if isinstance(v, int | float))
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            total, found = total + int(value), True
+    return total if found else None
+
+
+def _print_summary(out: Console, root: Path, release: str, outcome, seconds: float) -> None:
+    metadata = outcome.metadata
     link = metadata.get("xjs_link", {})
-    console.print(
-        f"Person records {int(link.get('records', 0)):,} -> persons {int(link.get('persons', 0)):,}"
+    out.print(
+        f"Release {release}: {int(link.get('records', 0)):,} person records -> "
+        f"{int(link.get('persons', 0)):,} persons"
         f" ({int(link.get('links', 0)):,} links above the default threshold)"
     )
     evaluation = metadata.get("linkage_evaluation", {})
     if evaluation.get("has_truth"):
-        console.print(
+        out.print(
             "Against truth: precision {:.4f}  recall {:.4f}  F1 {:.4f}".format(
                 evaluation["precision"], evaluation["recall"], evaluation["f1"]
             )
         )
-    console.print(f"xjs_link: {layout.xjs_link_path(root, release)}")
-    console.print(f"Linkage-quality report: {layout.linkage_dir(root, release) / 'report.html'}")
-    console.print(f"Research release: {layout.research_dir(root, release)}")
-    console.print(f"Warehouse: {layout.warehouse_path(root, release)}")
-    console.print(f"Took {seconds:.1f} s")
-    summary_path = layout.linkage_dir(root, release) / "run_summary.json"
+    quarantined = _quarantined(metadata)
+    if quarantined is not None:
+        out.print(f"Quarantined values: {quarantined:,} (nulled in staging, listed by reason)")
+    linkage = layout.linkage_dir(root, release)
+    for label, path in (
+        ("xjs_link", layout.xjs_link_path(root, release)),
+        ("Linkage report", linkage / "report.html"),
+        ("Research release", layout.research_dir(root, release)),
+        ("Full log", outcome.log_path),
+    ):
+        out.print(f"{label + ':':<18}{path}")
+    out.print(f"Took {seconds:.0f} s. Browse the run: make ui")
+    summary_path = linkage / "run_summary.json"
     summary_path.write_text(json.dumps(metadata, indent=2, sort_keys=True, default=str))
 
 

@@ -66,6 +66,11 @@ def warehouse_path(root: Path, release_id: str) -> Path:
     return root / "warehouse" / f"{check_release_id(release_id)}.duckdb"
 
 
+def run_log_path(root: Path, release_id: str, run_id: str) -> Path:
+    """The full log of one run of a release (`xjs run`, `xjs backfill`)."""
+    return root / "logs" / check_release_id(release_id) / f"run-{run_id}.log"
+
+
 def quarantine_dir(root: Path, release_id: str) -> Path:
     return release_dir(root, release_id) / "quarantine"
 

@@ -11,10 +11,12 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.dbt_project import dbt_project
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
+from xjs.messages import ScrubbedError
 
 GROUP_BY_FOLDER = {
     "staging": "staging",
@@ -47,7 +49,13 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsS
     args = dbt_build_args(release_id, storage.warehouse_path(release_id))
     # Not .fetch_row_counts(): it keeps a dbt-duckdb connection open in this
     # process, which blocks the read-only gates that follow in `xjs run`.
-    yield from dbt.cli(args, context=context).stream()
+    failed = None
+    try:
+        yield from dbt.cli(args, context=context).stream()
+    except DagsterDbtCliRuntimeError as err:
+        failed = ScrubbedError(err)  # dbt's error text may quote a row value
+    if failed is not None:
+        raise failed  # outside the handler: no cause and no context to leak
 
 
 # Two dbt assets because linkage sits between them: staging and

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DbtCliResource
 
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import dbt_cli, dbt_project
 from xjs import layout
 
 
@@ -45,6 +44,6 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "storage": XjsStorage(data_dir=os.environ.get("XJS_DATA_DIR", "")),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            "dbt": dbt_cli(dbt_project),  # dbt beside the interpreter, not on PATH
         }
     )
