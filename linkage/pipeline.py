@@ -9,7 +9,6 @@ so the caller's warehouse is only read. Nothing here logs row values.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import asdict, dataclass, field
@@ -35,6 +34,7 @@ from linkage.stable_ids import (
     assign_person_ids,
     label_ids,
 )
+from xjs import atomic, faults, layout
 
 log = logging.getLogger(__name__)
 
@@ -135,15 +135,12 @@ def _write_link(frame: pd.DataFrame, path: Path) -> None:
     table = pa.Table.from_pandas(
         frame[XJS_LINK_SCHEMA.names], schema=XJS_LINK_SCHEMA, preserve_index=False
     )
-    tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    with atomic.atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 def _write_json(obj: dict, path: Path) -> None:
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_json(path, obj)
 
 
 def _dashboards(linker: Linker, scored, predictions, clusters, out_dir: Path) -> None:
@@ -152,17 +149,19 @@ def _dashboards(linker: Linker, scored, predictions, clusters, out_dir: Path) ->
     The viewer reads Splink's own predict table (scored: comparison vectors, which
     the relatives guard leaves unchanged); cluster studio the guarded pairs.
     """
-    linker.visualisations.comparison_viewer_dashboard(
-        scored, str(out_dir / COMPARISON_VIEWER_FILE), overwrite=True, num_example_rows=2
-    )
-    linker.visualisations.cluster_studio_dashboard(
-        predictions,
-        clusters,
-        str(out_dir / CLUSTER_STUDIO_FILE),
-        sampling_method="by_cluster_size",
-        sample_size=20,
-        overwrite=True,
-    )
+    with atomic.atomic_path(out_dir / COMPARISON_VIEWER_FILE) as tmp:
+        linker.visualisations.comparison_viewer_dashboard(
+            scored, str(tmp), overwrite=True, num_example_rows=2
+        )
+    with atomic.atomic_path(out_dir / CLUSTER_STUDIO_FILE) as tmp:
+        linker.visualisations.cluster_studio_dashboard(
+            predictions,
+            clusters,
+            str(tmp),
+            sampling_method="by_cluster_size",
+            sample_size=20,
+            overwrite=True,
+        )
 
 
 def link_release(
@@ -185,8 +184,8 @@ def link_release(
     """
     started = time.monotonic()
     backend.quiet_splink()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = layout.secure_dir(out_dir)  # record ids and values: owner-only
+    atomic.clean_temp(out_dir)  # leftovers of a killed run
     records = read_records(con, records_table)
     inputs = _source_inputs(records)
     n = records.num_rows
@@ -199,6 +198,7 @@ def link_release(
     db_api = backend.make_db_api()
     try:
         sdfs = [db_api.register(t, dataset_display_name=s) for s, t in inputs.items()]
+        faults.kill_point("linkage:before_training")
         if pinned_model is None:
             trainer = Linker(
                 sdfs, model.settings_creator(f"xjs{seed}"), log_level=backend.SPLINK_LOG_LEVEL
@@ -208,16 +208,20 @@ def link_release(
         else:
             trained = training.load_pinned(pinned_model)
             params = {"reused_model": str(pinned_model), "seed": seed}
+        faults.kill_point("linkage:after_training")
 
         linker = Linker(sdfs, training.for_scoring(trained), log_level=backend.SPLINK_LOG_LEVEL)
         report.save_model_charts(linker, out_dir)
         scored = predict.predict_pairs(linker)
         predictions = twins.guard_relatives(linker, scored, pa.concat_tables(inputs.values()))
+        faults.kill_point("linkage:after_prediction")
         comparisons, links = predict.count_pairs(linker, predictions, thresholds.default)
         guarded = predict.count_guarded(linker, predictions)
         raw, default_clusters = clustering.cluster_all(linker, predictions, thresholds)
+        faults.kill_point("linkage:after_clustering")
         edges = predict.edges_at_or_above(linker, predictions, thresholds.default)
-        pq.write_table(predict.scored_pairs(linker, predictions), paths[PAIRS_FILE])
+        with atomic.atomic_path(paths[PAIRS_FILE]) as tmp:
+            pq.write_table(predict.scored_pairs(linker, predictions), tmp)
         if dashboards:
             _dashboards(linker, scored, predictions, default_clusters, out_dir)
     finally:
@@ -235,7 +239,9 @@ def link_release(
     frame["cluster_low"] = label_ids(frame, "cluster_low", LOW_PREFIX)
 
     _write_link(frame, paths[XJS_LINK_FILE])
+    faults.kill_point("linkage:after_xjs_link")
     _write_json(trained, paths[MODEL_FILE])
+    faults.kill_point("linkage:after_model")
     link = frame[XJS_LINK_SCHEMA.names]
     result = LinkResult(
         records=n,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -11,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from xjs import layout
+from xjs import atomic, layout
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console()
@@ -138,8 +137,7 @@ def _print_summary(root: Path, release: str, metadata: dict, seconds: float) -> 
     console.print(f"Research release: {layout.research_dir(root, release)}")
     console.print(f"Warehouse: {layout.warehouse_path(root, release)}")
     console.print(f"Took {seconds:.1f} s")
-    summary_path = layout.linkage_dir(root, release) / "run_summary.json"
-    summary_path.write_text(json.dumps(metadata, indent=2, sort_keys=True, default=str))
+    atomic.write_json(layout.linkage_dir(root, release) / "run_summary.json", metadata)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from orchestration.dbt_project import dbt_project
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
+from xjs import faults
 
 GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "staging", "marts": "release"}
 
@@ -42,7 +43,9 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsS
     args = dbt_build_args(release_id, storage.warehouse_path(release_id))
     # Not .fetch_row_counts(): it keeps a dbt-duckdb connection open in this
     # process, which blocks the read-only gates that follow in `xjs run`.
-    yield from dbt.cli(args, context=context).stream()
+    for event in dbt.cli(args, context=context).stream():
+        yield event
+        faults.kill_point(f"dbt:{getattr(event, 'output_name', 'check')}")  # crash tests
 
 
 # Two dbt assets because linkage sits between them: staging and

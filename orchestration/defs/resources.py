@@ -26,18 +26,21 @@ class XjsStorage(dg.ConfigurableResource):
 
     def warehouse_path(self, release_id: str) -> Path:
         path = layout.warehouse_path(self.root, release_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        layout.secure_dir(path.parent)  # record-level data: owner-only, files 0600 below
         return path
 
     @contextlib.contextmanager
     def warehouse(
         self, release_id: str, read_only: bool = False
     ) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = duckdb.connect(str(self.warehouse_path(release_id)), read_only=read_only)
+        path = self.warehouse_path(release_id)
+        con = duckdb.connect(str(path), read_only=read_only)
+        layout.secure_files(path.parent)
         try:
             yield con
         finally:
             con.close()
+            layout.secure_files(path.parent)  # DuckDB creates its files 0666 & ~umask
 
 
 @dg.definitions
