@@ -239,9 +239,7 @@ def link_release(
     frame["cluster_low"] = label_ids(frame, "cluster_low", LOW_PREFIX)
 
     _write_link(frame, paths[XJS_LINK_FILE])
-    faults.kill_point("linkage:after_xjs_link")
     _write_json(trained, paths[MODEL_FILE])
-    faults.kill_point("linkage:after_model")
     link = frame[XJS_LINK_SCHEMA.names]
     result = LinkResult(
         records=n,

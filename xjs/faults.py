@@ -35,7 +35,6 @@ _TARGET = os.environ.get(KILL_ENV) or None
 KILL_POINTS: tuple[str, ...] = (
     # ingest: after a table's load committed
     "ingest:magistrates_defendants",
-    "ingest:prison_aliases",
     "ingest:oasys_assessments",
     # dbt staging + intermediate, then marts (one point per model event)
     "dbt:staging__stg_libra__defendants",
@@ -47,17 +46,13 @@ KILL_POINTS: tuple[str, ...] = (
     "linkage:after_clustering",
     "mid-write:pairs.parquet",
     "mid-write:xjs_link.parquet",
-    "linkage:after_xjs_link",
     "mid-write:model.json",
-    "linkage:after_model",
-    "mid-write:report.html",
     "marker:before_write",
     "marker:after_write",
     "dbt:marts__persons",
     "mid-write:evaluation.json",
     # research release
     "research:before_table:xjs_link",
-    "research:after_table:xjs_link",
     "research:after_table:sentence_reappearance",
     "mid-write:linkage_quality.json",
     "research:before_manifest",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,25 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_project import dbt_project
 from xjs import layout
+
+LOCK_WAIT_SECONDS = 1800  # a killed run's dbt (a child process) may still hold the warehouse
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting while another process holds its lock.
+
+    A run killed during dbt leaves its dbt subprocess running to the end of its
+    build; the next run waits for it instead of failing on DuckDB's file lock.
+    """
+    deadline, delay = time.monotonic() + LOCK_WAIT_SECONDS, 0.5
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 class XjsStorage(dg.ConfigurableResource):
@@ -34,7 +54,7 @@ class XjsStorage(dg.ConfigurableResource):
         self, release_id: str, read_only: bool = False
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         path = self.warehouse_path(release_id)
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = _connect(path, read_only)
         layout.secure_files(path.parent)
         try:
             yield con
