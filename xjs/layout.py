@@ -6,6 +6,7 @@ the repository root.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -107,6 +108,19 @@ def secure_dir(path: Path) -> Path:
     if path.stat().st_mode & 0o777 != 0o700:
         os.chmod(path, 0o700)
     return path
+
+
+@contextlib.contextmanager
+def owner_only_umask():
+    """Files created meanwhile by this process (e.g. DuckDB's .wal) are 0600 from birth.
+
+    The umask is per process: use it only around single-threaded work on a secure folder.
+    """
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 def secure_files(folder: Path) -> None:

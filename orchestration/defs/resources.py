@@ -54,13 +54,13 @@ class XjsStorage(dg.ConfigurableResource):
         self, release_id: str, read_only: bool = False
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         path = self.warehouse_path(release_id)
-        con = _connect(path, read_only)
-        layout.secure_files(path.parent)
-        try:
-            yield con
-        finally:
-            con.close()
-            layout.secure_files(path.parent)  # DuckDB creates its files 0666 & ~umask
+        with layout.owner_only_umask():  # DuckDB creates its files (and .wal) 0666 & ~umask
+            con = _connect(path, read_only)
+            layout.secure_files(path.parent)  # and what dbt (another process) created
+            try:
+                yield con
+            finally:
+                con.close()
 
 
 @dg.definitions

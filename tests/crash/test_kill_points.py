@@ -138,7 +138,7 @@ def assert_no_partial_file(data_dir: Path) -> int:
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_killed_at_a_point_then_a_plain_rerun_is_byte_identical(point, drop, reference, tmp_path):
+def test_killed_at_a_point_then_a_plain_rerun_is_byte_identical(point, drop, tmp_path, request):
     data_dir = tmp_path / "data"
     shutil.copytree(drop, data_dir)
 
@@ -153,5 +153,6 @@ def test_killed_at_a_point_then_a_plain_rerun_is_byte_identical(point, drop, ref
     assert_no_partial_file(data_dir)
     leftovers = [p.name for p in (data_dir / "releases").rglob("*") if atomic.is_temp(p)]
     assert leftovers == [], f"{point}: temporary files left after a clean run: {leftovers}"
+    reference = request.getfixturevalue("reference")  # late: workers kill while one builds it
     for rel, expected in reference.items():
         assert (data_dir / rel).read_bytes() == expected, f"{point}: {rel} differs"
