@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -29,10 +30,45 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
+PID_TAG, HOST_TAG = "xjs/pid", "xjs/host"  # which process runs an in-process run
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_killed_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Fail the runs an `xjs run` process on this host started and died in (SIGKILL, OOM).
+
+    Their steps still hold the pool's concurrency slots (duckdb_warehouse, limit
+    1), so without this the next run of any release waits for them forever.
+    Runs without the tags (launched by the daemon) are left to run monitoring.
+    """
+    reaped = []
+    active = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING]
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=active)):
+        pid, host = run.tags.get(PID_TAG, ""), run.tags.get(HOST_TAG)
+        if not pid.isdigit() or host != socket.gethostname() or int(pid) == os.getpid():
+            continue
+        if _alive(int(pid)):
+            continue
+        instance.report_run_failed(run, "the process running it was killed")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        reaped.append(run.run_id)
+    return reaped
+
+
 def run_release(
     release_id: str, instance: dg.DagsterInstance | None = None, log_level: str = "WARNING"
 ) -> RunOutcome:
     instance = instance or _instance()
+    reap_killed_runs(instance)
     if not instance.has_dynamic_partition(release_partitions.name, release_id):
         instance.add_dynamic_partitions(release_partitions.name, [release_id])
     job = load_defs().resolve_job_def(RELEASE_JOB)
@@ -40,6 +76,7 @@ def run_release(
         partition_key=release_id,
         instance=instance,
         raise_on_error=False,
+        tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     outcome = RunOutcome(run_id=result.run_id, success=result.success)
