@@ -17,8 +17,8 @@ File modes: a file written into an owner-only folder (no group or other bits,
 see xjs.layout.secure_dir) is created 0600; elsewhere it gets the usual
 0666 & ~umask, like any new file.
 
-Ground floor: imports nothing from the project, so linkage/, research/ and
-xjs/ can all use it.
+Ground floor: imports only xjs.faults, so linkage/, research/ and xjs/ can
+all use it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+
+from xjs import faults
 
 TEMP_MARK = ".tmp-"
 
@@ -78,8 +80,6 @@ def commit(tmp: Path, path: Path) -> None:
     """Make a finished temporary file final: mode, fsync, rename, fsync the folder."""
     os.chmod(tmp, file_mode(path.parent))
     _fsync_file(tmp)
-    from xjs import faults  # ground floor too; imported here to keep this module standalone
-
     faults.kill_point(f"mid-write:{path.name}")
     os.replace(tmp, path)
     fsync_dir(path.parent)

@@ -34,7 +34,7 @@ from synthetic import generate_drop
 from xjs import atomic, layout
 from xjs.faults import KILL_ENV, KILL_POINTS
 
-pytestmark = pytest.mark.crash
+pytestmark = [pytest.mark.crash, pytest.mark.slow]  # minutes each: make test-crash
 
 REPO = layout.REPO_ROOT
 XJS = REPO / ".venv" / "bin" / "xjs"
