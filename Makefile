@@ -9,7 +9,7 @@ SEED ?= 42
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export XJS_DATA_DIR := $(DATA_DIR)
 
-.PHONY: setup demo test test-fast ui lint format bench clean
+.PHONY: setup demo test test-crash test-fast ui lint format bench clean
 
 $(UV):
 	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
@@ -26,8 +26,11 @@ demo: setup  ## a synthetic drop of about 20,000 people, then the whole release 
 	@$(RUN) python -m research.keys  # a local pseudonym key (.secrets/, 0600) unless XJS_PSEUDONYM_KEY is set
 	@$(RUN) xjs run --data-dir $(DATA_DIR) --release $(RELEASE)  # full log: $(DATA_DIR)/logs/<R>/
 
-test: setup  ## every test, the slow end-to-end ones included
-	$(RUN) pytest -n 2 --dist loadgroup
+test: setup  ## every test, the slow end-to-end ones included (the kill-point test: test-crash)
+	$(RUN) pytest -n 2 --dist loadgroup -m "not crash"
+
+test-crash: setup  ## SIGKILL `xjs run` at every kill point (xjs/faults.py); a plain re-run is byte-identical
+	$(RUN) pytest -n 2 -m crash tests/crash
 
 test-fast: setup
 	$(RUN) pytest -m "not slow"

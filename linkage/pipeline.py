@@ -35,7 +35,7 @@ from linkage.stable_ids import (
     assign_person_ids,
     label_ids,
 )
-from xjs import layout
+from xjs import atomic, faults, layout
 
 log = logging.getLogger(__name__)
 
@@ -137,15 +137,12 @@ def _write_link(frame: pd.DataFrame, path: Path) -> None:
     table = pa.Table.from_pandas(
         frame[XJS_LINK_SCHEMA.names], schema=XJS_LINK_SCHEMA, preserve_index=False
     )
-    tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    with atomic.atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 def _write_json(obj: dict, path: Path) -> None:
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_json(path, obj)
 
 
 def _dashboards(linker: Linker, scored, predictions, clusters, out_dir: Path) -> None:
@@ -154,17 +151,19 @@ def _dashboards(linker: Linker, scored, predictions, clusters, out_dir: Path) ->
     The viewer reads Splink's own predict table (scored: comparison vectors, which
     the relatives guard leaves unchanged); cluster studio the guarded pairs.
     """
-    linker.visualisations.comparison_viewer_dashboard(
-        scored, str(out_dir / COMPARISON_VIEWER_FILE), overwrite=True, num_example_rows=2
-    )
-    linker.visualisations.cluster_studio_dashboard(
-        predictions,
-        clusters,
-        str(out_dir / CLUSTER_STUDIO_FILE),
-        sampling_method="by_cluster_size",
-        sample_size=20,
-        overwrite=True,
-    )
+    with atomic.atomic_path(out_dir / COMPARISON_VIEWER_FILE) as tmp:
+        linker.visualisations.comparison_viewer_dashboard(
+            scored, str(tmp), overwrite=True, num_example_rows=2
+        )
+    with atomic.atomic_path(out_dir / CLUSTER_STUDIO_FILE) as tmp:
+        linker.visualisations.cluster_studio_dashboard(
+            predictions,
+            clusters,
+            str(tmp),
+            sampling_method="by_cluster_size",
+            sample_size=20,
+            overwrite=True,
+        )
 
 
 def fallback_model(root: Path, release_id: str) -> Path | None:
@@ -242,8 +241,8 @@ def link_release(
     """
     started = time.monotonic()
     backend.quiet_splink()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = layout.secure_dir(out_dir)  # record ids and values: owner-only
+    atomic.clean_temp(out_dir)  # leftovers of a killed run
     records = read_records(con, records_table)
     inputs = _source_inputs(records)
     n = records.num_rows
@@ -265,9 +264,11 @@ def link_release(
             # nothing to pair: every record is a person of one record, no Splink run
             raw, edges = _singletons(records)
             comparisons = links = guarded = 0
-            pq.write_table(predict.no_scored_pairs(), paths[PAIRS_FILE])
+            with atomic.atomic_path(paths[PAIRS_FILE]) as tmp:
+                pq.write_table(predict.no_scored_pairs(), tmp)
         else:
             sdfs = [db_api.register(t, dataset_display_name=s) for s, t in inputs.items()]
+            faults.kill_point("linkage:before_training")
             if pinned_model is None:
                 outcome = training.train(sdfs, n, seed, dialect)
                 report_ = outcome.report
@@ -280,6 +281,7 @@ def link_release(
                 else:
                     raise training.TrainingError(report_.failure_message())
                 params = report_.as_dict()
+            faults.kill_point("linkage:after_training")
             scoring, dropped = _scoring_settings(sdfs, trained, n, dialect)
             params["prediction_rules_dropped"] = dropped
             if dropped:
@@ -291,11 +293,14 @@ def link_release(
             report.save_model_charts(linker, out_dir)
             scored = predict.predict_pairs(linker)
             predictions = twins.guard_relatives(linker, scored, pa.concat_tables(inputs.values()))
+            faults.kill_point("linkage:after_prediction")
             comparisons, links = predict.count_pairs(linker, predictions, thresholds.default)
             guarded = predict.count_guarded(linker, predictions)
             raw, default_clusters = clustering.cluster_all(linker, predictions, thresholds)
+            faults.kill_point("linkage:after_clustering")
             edges = predict.edges_at_or_above(linker, predictions, thresholds.default)
-            pq.write_table(predict.scored_pairs(linker, predictions), paths[PAIRS_FILE])
+            with atomic.atomic_path(paths[PAIRS_FILE]) as tmp:
+                pq.write_table(predict.scored_pairs(linker, predictions), tmp)
             if dashboards:
                 _dashboards(linker, scored, predictions, default_clusters, out_dir)
     finally:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import splink
 
+from xjs import atomic
+
 REPORT_FILE = "report.html"
 CHARTS_FILE = "charts.json"
 JS_DIR = Path(splink.__file__).parent / "internals" / "files" / "external_js"
@@ -30,7 +32,7 @@ def save_model_charts(linker, out_dir: Path) -> None:
         "match_weights": linker.visualisations.match_weights_chart().chart_dict,
         "m_u_parameters": linker.visualisations.m_u_parameters_chart().chart_dict,
     }
-    (Path(out_dir) / CHARTS_FILE).write_text(json.dumps(charts, default=str), encoding="utf-8")
+    atomic.write_text(Path(out_dir) / CHARTS_FILE, json.dumps(charts, default=str))
 
 
 def _read(path: Path) -> dict | None:
@@ -250,6 +252,4 @@ def write_report(out_dir: Path, release_id: str | None = None) -> Path:
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
         f"<style>{CSS}</style>{js}</head><body>{''.join(parts)}</body></html>"
     )
-    path = out_dir / REPORT_FILE
-    path.write_text(doc, encoding="utf-8")
-    return path
+    return atomic.write_text(out_dir / REPORT_FILE, doc)

@@ -17,6 +17,7 @@ import contextlib
 import io
 import logging
 import os
+import socket
 import sys
 import time
 import uuid
@@ -306,6 +307,40 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
+PID_TAG, HOST_TAG = "xjs/pid", "xjs/host"  # which process runs an in-process run
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_killed_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Fail the runs an `xjs run` process on this host started and died in (SIGKILL, OOM).
+
+    Their steps still hold the pool's concurrency slots (duckdb_warehouse, limit
+    1), so without this the next run of any release waits for them forever.
+    Runs without the tags (launched by the daemon) are left to run monitoring.
+    """
+    reaped = []
+    active = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING]
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=active)):
+        pid, host = run.tags.get(PID_TAG, ""), run.tags.get(HOST_TAG)
+        if not pid.isdigit() or host != socket.gethostname() or int(pid) == os.getpid():
+            continue
+        if _alive(int(pid)):
+            continue
+        instance.report_run_failed(run, "the process running it was killed")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        reaped.append(run.run_id)
+    return reaped
+
+
 def run_release(
     release_id: str,
     instance: dg.DagsterInstance | None = None,
@@ -327,6 +362,7 @@ def run_release(
         if log_path is not None:
             sink = stack.enter_context(RunLog(log_path, known).open())
         instance = instance or _instance()
+        reap_killed_runs(instance)
         if not instance.has_dynamic_partition(release_partitions.name, release_id):
             instance.add_dynamic_partitions(release_partitions.name, [release_id])
         definitions = load_defs()
@@ -348,6 +384,7 @@ def run_release(
             instance=instance,
             raise_on_error=False,
             run_id=run_id,
+            tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
             run_config={"loggers": loggers},
         )
         outcome = _outcome(result, known)

@@ -2,8 +2,11 @@
 
 warehouse (staging, journey marts, linkage.xjs_link) -> pseudonymised, coarsened
 tables -> Pandera gate -> disclosure-controlled aggregates -> dictionary,
-linkage quality, README, manifest -> identifier scan -> atomic publish.
-Errors carry table names, check names and counts, never a row value.
+linkage quality, README, manifest, all in a temporary folder -> identifier scan
+and disclosure check of the finished folder -> atomic publish. Nothing is
+visible at releases/<R>/research until both checks passed on the exact files
+that get published. Errors carry table names, check names and counts, never a
+row value.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from research import publish as pub
 from research.coarsen import release_date
 from research.keys import key_id
 from research.tables import SOURCES, journey_tables, link_table, read_journeys, source_table
-from xjs import layout
+from xjs import faults, layout
 
 LINKAGE_FILES = {"linkage": "linkage_metadata.json", "evaluation": "evaluation.json"}
+QUALITY_FILE = "linkage_quality.json"
+NOT_PUBLISHED = ("training",)  # model parameters and seeds: not counts of people, stay internal
 JOURNEYS = ["person_timeline", "repeat_users", "jurisdiction_overlaps", "sentence_reappearance"]
 
 
@@ -66,12 +71,43 @@ def _numbers_only(data):
 
 
 def linkage_quality(linkage_dir: Path) -> dict:
+    """Counts and rates of the linkage, disclosure-controlled: every count rounded to
+    ROUNDING_BASE and withheld under THRESHOLD, every rate rounded (research.disclosure)."""
     out = {}
     for name, filename in LINKAGE_FILES.items():
         path = linkage_dir / filename
         if path.exists():
-            out[name] = _numbers_only(json.loads(path.read_text()))
+            data = json.loads(path.read_text())
+            data = {k: v for k, v in data.items() if k not in NOT_PUBLISHED}
+            out[name] = disclosure.protect_numbers(_numbers_only(data))
     return out
+
+
+def disclosure_breaches(folder: Path) -> tuple[int, dict[str, int]]:
+    """(cells checked, breaches per 'file: rule') of every count a research folder publishes:
+    the aggregate tables and linkage_quality.json."""
+    cells, failures = 0, {}
+    for path in sorted((folder / "aggregates").glob("*.csv")):
+        frame = pd.read_csv(path, dtype={"count": "Int64"}, keep_default_na=False, na_values=[""])
+        cells += len(frame)
+        for rule, count in disclosure.check(frame).items():
+            if count:
+                failures[f"{path.stem}: {rule}"] = count
+    quality = folder / QUALITY_FILE
+    if quality.exists():
+        data = json.loads(quality.read_text(encoding="utf-8"))
+        for rule, count in disclosure.check_numbers(data).items():
+            if count:
+                failures[f"{quality.stem}: {rule}"] = count
+    return cells, failures
+
+
+def verify_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
+    """Both gates of a research folder, on its files as written: identifier values found
+    and disclosure breaches, per 'file: problem' (empty: the folder may be published)."""
+    found = identifiers.scan(folder, *identifiers.landing_identifier_values(con))
+    problems = {f"{path}: identifier values": n for path, n in found.items()}
+    return problems | disclosure_breaches(folder)[1]
 
 
 def _gate(frames: dict[str, pd.DataFrame], protected) -> None:
@@ -105,14 +141,16 @@ def build(
 
     where = paths()
     for table, frame in frames.items():
+        faults.kill_point(f"research:before_table:{table}")
         pub.write_parquet(frame, out / where[table])
+        faults.kill_point(f"research:after_table:{table}")
     for table in protected:
         pub.write_csv(table.to_frame(), out / where[table.name])
     rows = {t: len(f) for t, f in frames.items()} | {t.name: t.cells for t in protected}
     entries = dictionary.dictionary(where, rows)
     pub.write_json(entries, out / "data_dictionary.json")
     pub.write_text(dictionary.markdown(entries), out / "data_dictionary.md")
-    pub.write_json(linkage_quality(linkage_dir), out / "linkage_quality.json")
+    pub.write_json(linkage_quality(linkage_dir), out / QUALITY_FILE)
     cells = sum(t.cells for t in protected)
     suppressed = sum(t.suppressed_cells for t in protected)
     pub.write_text(
@@ -131,6 +169,7 @@ def build(
         "tables": rows,
         "files": pub.file_entries(out),
     }
+    faults.kill_point("research:before_manifest")
     pub.write_json(manifest, out / pub.MANIFEST)
     return rows, protected
 
@@ -143,13 +182,13 @@ def publish_release(root: Path, release_id: str, key: bytes) -> ReleaseSummary:
         con = duckdb.connect(str(layout.warehouse_path(root, release_id)), read_only=True)
         try:
             rows, protected = build(con, release_id, key, layout.linkage_dir(root, release_id), tmp)
-            found = identifiers.scan(tmp, *identifiers.landing_identifier_values(con))
+            problems = verify_folder(con, tmp)  # the finished folder, before the swap
         finally:
             con.close()
-        if found:
+        if problems:
             raise ResearchReleaseError(
-                f"identifier values found in {len(found)} files "
-                f"({sum(found.values())} distinct values); nothing published"
+                f"the research release failed its checks ({len(problems)} problems: "
+                f"{problems}); nothing published"
             )
         folder = pub.publish(tmp, link)
     except BaseException:

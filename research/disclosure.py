@@ -176,3 +176,93 @@ def check(frame: pd.DataFrame, threshold: int = THRESHOLD, base: int = ROUNDING_
         ),
         "suppressed_cells_derivable_from_totals": len(bridges(suppressed)),
     }
+
+
+# --- numbers outside the aggregate tables (linkage_quality.json) ----------------------------
+
+RATE_DECIMALS = 3  # rates and ratios are published rounded to this many decimals
+DENOMINATORS = ("records", "actual_positives")  # a group's size: under THRESHOLD, no rates
+
+
+def protect_count(n: int, threshold: int = THRESHOLD, base: int = ROUNDING_BASE) -> int | None:
+    """A count as published: withheld (None) under threshold, else rounded to base."""
+    if n < threshold:
+        return None
+    return int(round_to_base(np.array([n]), base)[0])
+
+
+def protect_numbers(data, threshold: int = THRESHOLD, base: int = ROUNDING_BASE):
+    """Every count (int) rounded and suppressed, every rate (float) rounded; a group
+    whose size (DENOMINATORS) is under threshold publishes no rates either."""
+    if isinstance(data, dict):
+        small = any(
+            isinstance(data.get(k), int)
+            and not isinstance(data.get(k), bool)
+            and data[k] < threshold
+            for k in DENOMINATORS
+        )
+        out = {}
+        for k, v in data.items():
+            if small and isinstance(v, float | dict):
+                out[k] = _withheld(v)
+            else:
+                out[k] = protect_numbers(v, threshold, base)
+        return out
+    if isinstance(data, bool) or data is None:
+        return data
+    if isinstance(data, int):
+        return protect_count(data, threshold, base)
+    if isinstance(data, float):
+        return round(data, RATE_DECIMALS)
+    return data
+
+
+def _withheld(data):
+    if isinstance(data, dict):
+        return {k: _withheld(v) for k, v in data.items()}
+    return None
+
+
+def check_numbers(data, threshold: int = THRESHOLD, base: int = ROUNDING_BASE) -> dict:
+    """Counts of rule breaches among the numbers of a published JSON document."""
+    breaches = {
+        "published_counts_below_threshold": 0,
+        "published_counts_not_rounded": 0,
+        "published_rates_not_rounded": 0,
+        "rates_of_groups_below_threshold": 0,
+    }
+
+    def walk(x):
+        if isinstance(x, dict):
+            size = [x.get(k) for k in DENOMINATORS if isinstance(x.get(k), int)]
+            if any(s < threshold for s in size):
+                breaches["rates_of_groups_below_threshold"] += 1
+            # a withheld size (None) must withhold the group's rates too
+            withheld = any(k in x and x[k] is None for k in DENOMINATORS)
+            if withheld and any(isinstance(v, float) for v in _leaves(x)):
+                breaches["rates_of_groups_below_threshold"] += 1
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+        elif isinstance(x, bool) or x is None:
+            return
+        elif isinstance(x, int):
+            if x < threshold:
+                breaches["published_counts_below_threshold"] += 1
+            if x % base:
+                breaches["published_counts_not_rounded"] += 1
+        elif isinstance(x, float) and round(x, RATE_DECIMALS) != x:
+            breaches["published_rates_not_rounded"] += 1
+
+    walk(data)
+    return breaches
+
+
+def _leaves(data):
+    if isinstance(data, dict):
+        for v in data.values():
+            yield from _leaves(v)
+    else:
+        yield data

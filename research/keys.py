@@ -15,7 +15,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from xjs.layout import REPO_ROOT
+from xjs.layout import REPO_ROOT, secure_dir
 
 KEY_ENV = "XJS_PSEUDONYM_KEY"
 DEFAULT_KEY_FILE = REPO_ROOT / ".secrets" / "pseudonym.key"  # .secrets/ is git-ignored
@@ -41,7 +41,7 @@ def create_key_file(path: Path = DEFAULT_KEY_FILE) -> bool:
     Written to a private temporary file and hard-linked into place, so two
     processes racing to create it end up sharing one complete key.
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    secure_dir(path.parent)  # 0700 whatever the umask
     if path.exists():
         return False
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")

@@ -26,7 +26,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from xjs import atomic, faults
+
 MANIFEST = "manifest.json"
+PREVIOUS_LINK = ".research-previous"  # the release published before the current one
 PARQUET_OPTIONS = {
     "compression": "zstd",
     "compression_level": 3,
@@ -38,23 +41,20 @@ PARQUET_OPTIONS = {
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, **PARQUET_OPTIONS)
+    with atomic.atomic_path(path) as tmp:
+        pq.write_table(table, tmp, **PARQUET_OPTIONS)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, lineterminator="\n")
+    atomic.write_text(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
 def write_json(data, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    atomic.write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 def write_text(text: str, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    atomic.write_text(path, text if text.endswith("\n") else text + "\n")
 
 
 def sha256_of(path: Path) -> str:
@@ -74,13 +74,46 @@ def file_entries(folder: Path) -> list[dict]:
             "sha256": sha256_of(p),
         }
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
+        if p.is_file() and p.name != MANIFEST and not atomic.is_temp(p)
     ]
+
+
+TMP_PREFIX, LINK_PREFIX = ".research-tmp-", ".research-link-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftovers(release_dir: Path) -> int:
+    """Remove the temporary folders and staged links of killed runs (their pid is gone)."""
+    removed = 0
+    if not release_dir.is_dir():
+        return 0
+    for p in release_dir.iterdir():
+        if not p.name.startswith((TMP_PREFIX, LINK_PREFIX)):
+            continue
+        pid = p.name.split("-")[2]
+        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+            continue  # another live process is writing it
+        if p.is_symlink() or p.is_file():
+            p.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 def temporary_folder(release_dir: Path) -> Path:
     release_dir.mkdir(parents=True, exist_ok=True)
-    tmp = release_dir / f".research-tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    clean_leftovers(release_dir)
+    tmp = release_dir / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     return tmp
 
@@ -96,12 +129,40 @@ def publish(tmp: Path, link: Path) -> Path:
     previous = link.resolve() if link.is_symlink() else None
     if link.exists() and not link.is_symlink():  # a plain folder from before: move it aside
         os.rename(link, link.parent / f".{link.name}-legacy-{secrets.token_hex(4)}")
-    staged = link.parent / f".{link.name}-link-{secrets.token_hex(4)}"
+    staged = link.parent / f"{LINK_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
     os.symlink(final.name, staged)
+    faults.kill_point("research:before_swap")
     os.replace(staged, link)  # the atomic step
-    keep = {final.name, previous.name if previous else None}
+    atomic.fsync_dir(link.parent)
+    faults.kill_point("research:after_swap")
+    if previous is not None and previous != final:  # where withdraw() goes back to
+        back = link.parent / f"{LINK_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        os.symlink(previous.name, back)
+        os.replace(back, link.parent / PREVIOUS_LINK)
+    elif previous is None:
+        (link.parent / PREVIOUS_LINK).unlink(missing_ok=True)
+    keep = {final.name, previous.name if previous else None, PREVIOUS_LINK}
     for old in link.parent.glob(f".{link.name}-*"):
         in_progress = old.name.startswith((f".{link.name}-tmp-", f".{link.name}-link-"))
         if old.name not in keep and not in_progress and old.is_dir() and not old.is_symlink():
             shutil.rmtree(old, ignore_errors=True)
     return final
+
+
+def withdraw(link: Path) -> Path | None:
+    """Take a published release back: the link returns to the release published before it
+    (kept by publish), or is removed if there was none. Returns what it points to now."""
+    current = link.resolve() if link.is_symlink() else None
+    back = link.parent / PREVIOUS_LINK
+    target = back.resolve() if back.is_symlink() else None
+    if target is not None and target.is_dir() and target != current:
+        staged = link.parent / f"{LINK_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        os.symlink(target.name, staged)
+        os.replace(staged, link)
+        back.unlink(missing_ok=True)
+        atomic.fsync_dir(link.parent)
+        return target
+    if link.is_symlink():
+        link.unlink()
+        atomic.fsync_dir(link.parent)
+    return None

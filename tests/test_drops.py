@@ -135,12 +135,18 @@ def test_release_ids_are_validated():
     ]
 
 
-def test_previous_release_is_the_newest_earlier_one_with_a_lookup(tmp_path):
-    for release in ("2024-06", "2024-09", "2024-12"):
+def test_previous_release_is_the_newest_earlier_one_with_a_verified_lookup(tmp_path):
+    from xjs import verified
+
+    for release in ("2024-06", "2024-09", "2024-12", "2025-01"):
         path = layout.xjs_link_path(tmp_path, release)
         path.parent.mkdir(parents=True)
-        if release != "2024-09":
-            path.write_bytes(b"")
+        if release == "2024-09":
+            continue  # no lookup at all
+        path.write_bytes(f"lookup {release}".encode())
+        sha = verified.sha256_of(path)
+        for check in verified.REQUIRED_CHECKS:  # 2025-01: its xjs_link check failed
+            verified.record(path.parent, check, release != "2025-01", sha)
     assert layout.previous_release_with_link(tmp_path, "2025-03") == "2024-12"
     assert layout.previous_release_with_link(tmp_path, "2024-12") == "2024-06"
     assert layout.previous_release_with_link(tmp_path, "2024-06") is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -14,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
 
-from xjs import layout
+from xjs import atomic, layout
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console()
@@ -234,8 +233,7 @@ def _print_summary(out: Console, root: Path, release: str, outcome, seconds: flo
     ):
         out.print(f"{label + ':':<18}{path}")
     out.print(f"Took {seconds:.0f} s. Browse the run: make ui")
-    summary_path = linkage / "run_summary.json"
-    summary_path.write_text(json.dumps(metadata, indent=2, sort_keys=True, default=str))
+    atomic.write_json(linkage / "run_summary.json", metadata)
 
 
 if __name__ == "__main__":

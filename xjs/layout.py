@@ -6,6 +6,7 @@ the repository root.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -76,18 +77,64 @@ def quarantine_dir(root: Path, release_id: str) -> Path:
 
 
 def previous_release_with_link(root: Path, release_id: str) -> str | None:
-    """The newest earlier release that has a lookup: person ids carry over from it."""
+    """The newest earlier release whose lookup passed its blocking checks: ids carry over from it.
+
+    A lookup counts only with its verification marker (xjs.verified): written by
+    the xjs_link_contract and scored_pairs_contract checks when they pass, and
+    matching the lookup's sha256. A failed or unchecked lookup never seeds.
+    """
+    from xjs import verified
+
     releases_root = root / "releases"
     if not releases_root.exists():
         return None
-    earlier = [
-        p.name
-        for p in releases_root.iterdir()
-        if RELEASE_ID_PATTERN.fullmatch(p.name)
-        and p.name < release_id
-        and xjs_link_path(root, p.name).exists()
-    ]
-    return max(earlier) if earlier else None
+    earlier = sorted(
+        (
+            p.name
+            for p in releases_root.iterdir()
+            if RELEASE_ID_PATTERN.fullmatch(p.name) and p.name < release_id
+        ),
+        reverse=True,
+    )
+    for name in earlier:
+        if verified.is_verified(linkage_dir(root, name)):
+            return name
+    return None
+
+
+def secure_dir(path: Path) -> Path:
+    """Create path (and parents) and make it owner-only (0700), whatever the umask.
+
+    For the folders that hold record-level data or keys: the warehouse, each
+    release's linkage/ and .secrets/. Files written into it through xjs.atomic
+    are created 0600. The research release is not secured: it is meant to be shared.
+    """
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o777 != 0o700:
+        os.chmod(path, 0o700)
+    return path
+
+
+@contextlib.contextmanager
+def owner_only_umask():
+    """Files created meanwhile by this process (e.g. DuckDB's .wal) are 0600 from birth.
+
+    The umask is per process: use it only around single-threaded work on a secure folder.
+    """
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def secure_files(folder: Path) -> None:
+    """Make the files directly in folder owner-only (0600): files another program created
+    there (DuckDB creates the warehouse and its .wal 0666 & ~umask)."""
+    for path in Path(folder).iterdir():
+        if path.is_file() and not path.is_symlink() and path.stat().st_mode & 0o777 != 0o600:
+            os.chmod(path, 0o600)
 
 
 def sort_release_ids(release_ids) -> list[str]:

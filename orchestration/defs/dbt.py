@@ -16,6 +16,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from orchestration.dbt_project import dbt_project
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
+from xjs import faults
 from xjs.messages import ScrubbedError
 
 GROUP_BY_FOLDER = {
@@ -51,7 +52,9 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsS
     # process, which blocks the read-only gates that follow in `xjs run`.
     failed = None
     try:
-        yield from dbt.cli(args, context=context).stream()
+        for event in dbt.cli(args, context=context).stream():
+            yield event
+            faults.kill_point(f"dbt:{getattr(event, 'output_name', 'check')}")  # crash tests
     except DagsterDbtCliRuntimeError as err:
         failed = ScrubbedError(err)  # dbt's error text may quote a row value
     if failed is not None:

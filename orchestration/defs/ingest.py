@@ -20,7 +20,7 @@ from contracts.validation import arrow_to_pandas, validate
 from orchestration.checks import check_result
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
-from xjs import drops
+from xjs import drops, faults
 
 LANDING_SCHEMA = "landing"
 
@@ -79,6 +79,7 @@ def build_ingest(table: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinit
                 f"{table}: {reused} record ids now describe a different person than in "
                 f"{previous[0]} (surname and date of birth both changed)"
             )
+        faults.kill_point(f"ingest:{table}")
         unlisted = drops.unlisted_files(manifest)
         if unlisted:
             context.log.warning(f"{release_id}: files not in the manifest, ignored: {unlisted}")

@@ -27,7 +27,7 @@ from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.quarantine import QUARANTINE
 from orchestration.defs.resources import XjsStorage
 from research.coarsen import age_band
-from xjs import layout
+from xjs import atomic, layout, verified
 
 PERSON_RECORDS = dg.AssetKey(PERSON_RECORDS_TABLE.split("."))  # as dagster-dbt keys it
 LINK_TABLE = "linkage.xjs_link"  # dbt source linkage.xjs_link
@@ -146,14 +146,16 @@ def xjs_link(
 
 @dg.asset_check(
     asset=xjs_link,
-    name="xjs_link_contract",
+    name=verified.XJS_LINK_CHECK,
     blocking=True,
     partitions_def=release_partitions,
     description="Pandera: every person record exactly once, ids well formed, confidence in [0, 1].",
 )
 def xjs_link_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
     release_id = context.partition_key
-    link = pd.read_parquet(layout.xjs_link_path(storage.root, release_id), dtype_backend="pyarrow")
+    link_path = layout.xjs_link_path(storage.root, release_id)
+    link_sha256 = verified.sha256_of(link_path)  # the marker vouches for exactly these bytes
+    link = pd.read_parquet(link_path, dtype_backend="pyarrow")
     report = validate(xjs_link_schema(), link)
     counts = reconcile_records(
         link, _person_records(storage, release_id, "source_table, record_id")
@@ -161,12 +163,13 @@ def xjs_link_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorag
     for reason, count in counts.items():
         if count:
             report.failures[reason] = count
+    verified.record(link_path.parent, verified.XJS_LINK_CHECK, report.passed, link_sha256)
     return check_result(report, **counts)
 
 
 @dg.asset_check(
     asset=xjs_link,
-    name="scored_pairs_contract",
+    name=verified.SCORED_PAIRS_CHECK,
     blocking=True,
     partitions_def=release_partitions,
     description="Pandera: scored pairs have no self-pairs, each pair once, probabilities "
@@ -175,9 +178,12 @@ def xjs_link_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorag
 def scored_pairs_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
     release_id = context.partition_key
     pairs_path = layout.linkage_dir(storage.root, release_id) / PAIRS_FILE
+    link_sha256 = verified.sha256_of(layout.xjs_link_path(storage.root, release_id))
     pairs = pd.read_parquet(pairs_path, dtype_backend="pyarrow")
     known = set(_person_records(storage, release_id, "unique_id")["unique_id"].astype(str))
-    return check_result(validate(scored_pairs_schema(known), pairs))
+    report = validate(scored_pairs_schema(known), pairs)
+    verified.record(pairs_path.parent, verified.SCORED_PAIRS_CHECK, report.passed, link_sha256)
+    return check_result(report)
 
 
 def _groups(storage: XjsStorage, release_id: str) -> pd.DataFrame:
@@ -222,8 +228,7 @@ def linkage_evaluation(
         meta["thresholds"],
     )
     evaluation["overall"] = evaluation["at_thresholds"]["default"]["pairwise"]
-    out = out_dir / EVALUATION_FILE
-    out.write_text(json.dumps(evaluation, indent=2, sort_keys=True) + "\n")
+    out = atomic.write_json(out_dir / EVALUATION_FILE, evaluation)
     report_path = report.write_report(out_dir, release_id)
     worst, gap = worst_subgroup_gap(evaluation)
     per_threshold = {}
@@ -283,8 +288,7 @@ def mags_crown_journey_evaluation(
         mart = con.sql("select * from marts.mags_crown_journey").df()
     result = journey.evaluate_journey(mart, pd.read_parquet(truth_path))
     out_dir = layout.linkage_dir(storage.root, release_id)
-    out = out_dir / JOURNEY_EVALUATION_FILE
-    out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    out = atomic.write_json(out_dir / JOURNEY_EVALUATION_FILE, result)
     report.write_report(out_dir, release_id)
     return dg.MaterializeResult(
         metadata={

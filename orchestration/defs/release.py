@@ -1,20 +1,21 @@
 """The research release: releases/<R>/research/, pseudonymised, coarsened,
 disclosure-controlled and published atomically (the work is in research/).
 
-Gated by two blocking checks on the published folder: no value of any
-direct-identifier column of the drop appears in it, and every aggregate cell
-passes the disclosure rules. Metadata: counts and the folder's path only.
+Checked before it is published: research/build.py runs the identifier scan and
+the disclosure check on the finished temporary folder and swaps it into place
+only when both pass. The two blocking checks here re-verify the published
+folder; if one fails, the release is withdrawn (the link goes back to the
+previous release). Metadata: counts and the folder's path only.
 """
 
 import dagster as dg
-import pandas as pd
 
 from contracts.validation import ValidationReport
 from orchestration.checks import check_result
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
-from research import disclosure, identifiers
-from research.build import publish_release
+from research import identifiers, publish
+from research.build import disclosure_breaches, publish_release
 from research.keys import load_key
 from xjs import layout
 
@@ -61,23 +62,34 @@ def research_release(context: dg.AssetExecutionContext, storage: XjsStorage):
     )
 
 
+def _reverify(report: ValidationReport, link, context) -> None:
+    """A published folder that fails re-verification is withdrawn: the link goes back to the
+    release published before it (or away), so a failing check never leaves it visible."""
+    if not report.passed:
+        back = publish.withdraw(link)
+        context.log.error(
+            f"research release withdrawn; now published: {back.name if back else 'none'}"
+        )
+
+
 @dg.asset_check(
     asset=research_release,
     name="no_direct_identifiers",
     blocking=True,
     partitions_def=release_partitions,
-    description="No value of any direct-identifier column of the drop appears anywhere in "
-    "the published research folder.",
+    description="Re-verifies the published research folder (the release already passed this "
+    "scan before its swap): no value of any direct-identifier column of the drop appears in it.",
 )
 def no_direct_identifiers(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
-    folder = layout.research_dir(storage.root, context.partition_key)
+    link = layout.research_dir(storage.root, context.partition_key)
     with storage.warehouse(context.partition_key, read_only=True) as con:
         values, vocabulary = identifiers.landing_identifier_values(con)
-    found = identifiers.scan(folder, values, vocabulary)
-    files = sum(1 for p in folder.rglob("*") if p.is_file())
+    found = identifiers.scan(link, values, vocabulary)
+    files = sum(1 for p in link.rglob("*") if p.is_file())
     report = ValidationReport(
         rows=files, failures={f"{path}: identifier values": n for path, n in found.items()}
     )
+    _reverify(report, link, context)
     return check_result(report, files=files)
 
 
@@ -86,16 +98,14 @@ def no_direct_identifiers(context: dg.AssetCheckExecutionContext, storage: XjsSt
     name="aggregates_disclosure_controlled",
     blocking=True,
     partitions_def=release_partitions,
-    description="Every aggregate cell: suppressed under 10 (zeros too), rounded to 5, and no "
-    "suppressed cell derivable from the totals.",
+    description="Re-verifies the published research folder (checked before its swap too): "
+    "every aggregate cell suppressed under 10 (zeros too), rounded to 5, no suppressed cell "
+    "derivable from the totals; every count of linkage_quality.json rounded and suppressed, "
+    "every rate rounded.",
 )
 def aggregates_disclosure_controlled(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
-    folder = layout.research_dir(storage.root, context.partition_key) / "aggregates"
-    report = ValidationReport(rows=0)
-    for path in sorted(folder.glob("*.csv")):
-        frame = pd.read_csv(path, dtype={"count": "Int64"}, keep_default_na=False, na_values=[""])
-        report.rows += len(frame)
-        for rule, count in disclosure.check(frame).items():
-            if count:
-                report.failures[f"{path.stem}: {rule}"] = count
+    link = layout.research_dir(storage.root, context.partition_key)
+    cells, failures = disclosure_breaches(link)
+    report = ValidationReport(rows=cells, failures=failures)
+    _reverify(report, link, context)
     return check_result(report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,25 @@ import duckdb
 
 from orchestration.dbt_project import dbt_cli, dbt_project
 from xjs import layout
+
+LOCK_WAIT_SECONDS = 1800  # a killed run's dbt (a child process) may still hold the warehouse
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting while another process holds its lock.
+
+    A run killed during dbt leaves its dbt subprocess running to the end of its
+    build; the next run waits for it instead of failing on DuckDB's file lock.
+    """
+    deadline, delay = time.monotonic() + LOCK_WAIT_SECONDS, 0.5
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 class XjsStorage(dg.ConfigurableResource):
@@ -25,18 +45,21 @@ class XjsStorage(dg.ConfigurableResource):
 
     def warehouse_path(self, release_id: str) -> Path:
         path = layout.warehouse_path(self.root, release_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        layout.secure_dir(path.parent)  # record-level data: owner-only, files 0600 below
         return path
 
     @contextlib.contextmanager
     def warehouse(
         self, release_id: str, read_only: bool = False
     ) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = duckdb.connect(str(self.warehouse_path(release_id)), read_only=read_only)
-        try:
-            yield con
-        finally:
-            con.close()
+        path = self.warehouse_path(release_id)
+        with layout.owner_only_umask():  # DuckDB creates its files (and .wal) 0666 & ~umask
+            con = _connect(path, read_only)
+            layout.secure_files(path.parent)  # and what dbt (another process) created
+            try:
+                yield con
+            finally:
+                con.close()
 
 
 @dg.definitions

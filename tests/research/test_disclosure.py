@@ -102,3 +102,29 @@ def test_check_catches_a_published_small_count_and_a_lone_suppression():
     result = disclosure.check(broken)
     assert result["published_counts_below_threshold"] == 1
     assert result["suppressed_cells_derivable_from_totals"] >= 1
+
+
+def test_numbers_outside_the_tables_are_rounded_suppressed_and_checked():
+    raw = {
+        "records": 1249,
+        "persons": 7,
+        "rate": 0.123456,
+        "small_group": {"records": 4, "recall": 0.5, "pairwise": {"precision": 1.0}},
+        "flag": True,
+    }
+    published = disclosure.protect_numbers(raw)
+    assert published == {
+        "records": 1250,
+        "persons": None,
+        "rate": 0.123,
+        "small_group": {"records": None, "recall": None, "pairwise": {"precision": None}},
+        "flag": True,
+    }
+    assert not any(disclosure.check_numbers(published).values())
+    breaches = disclosure.check_numbers(raw)
+    assert breaches == {
+        "published_counts_below_threshold": 2,
+        "published_counts_not_rounded": 3,
+        "published_rates_not_rounded": 1,
+        "rates_of_groups_below_threshold": 1,
+    }

@@ -38,3 +38,19 @@ def test_a_plain_folder_from_before_is_replaced(tmp_path):
     (link / "old.txt").write_text("old")
     publish.publish(_release(tmp_path, "new"), link)
     assert link.is_symlink() and (link / "data.txt").exists()
+
+
+def test_withdraw_goes_back_to_the_previous_release_then_away(tmp_path):
+    link = tmp_path / "research"
+    first = publish.publish(_release(tmp_path, "one"), link)
+    publish.publish(_release(tmp_path, "two"), link)
+    assert publish.withdraw(link) == first and (link / "data.txt").read_text() == "one"
+    assert publish.withdraw(link) is None and not link.exists()
+
+
+def test_a_killed_runs_temporary_folder_is_cleaned_by_the_next(tmp_path):
+    dead = tmp_path / f"{publish.TMP_PREFIX}999999999-abcd"  # no such pid
+    dead.mkdir()
+    (dead / "half.parquet").write_bytes(b"PAR1")
+    fresh = publish.temporary_folder(tmp_path)
+    assert not dead.exists() and fresh.exists()

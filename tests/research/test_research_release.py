@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 import re
 import shutil
 
@@ -24,7 +25,7 @@ from test_disclosure import derivable_cells
 from contracts.landing import LANDING_TABLES
 from orchestration.definitions import defs as load_defs
 from orchestration.defs.partitions import release_partitions
-from research import build, disclosure, identifiers, keys, pseudonyms
+from research import build, disclosure, identifiers, keys, pseudonyms, publish
 from synthetic.names import FEMALE_FORENAMES, MALE_FORENAMES, NAME_GROUPS, SURNAMES, words
 from xjs import layout
 
@@ -39,6 +40,7 @@ def released(small_drop_root, tmp_path_factory):
     """A data directory whose 2024-12 release went through the whole job, research included."""
     root = tmp_path_factory.mktemp("research_release")
     shutil.copytree(small_drop_root, root, dirs_exist_ok=True)
+    umask = os.umask(0o022)  # permissive: the secure folders must not depend on it
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XJS_DATA_DIR", str(root))
         mp.setenv(keys.KEY_ENV, KEY)
@@ -56,9 +58,12 @@ def released(small_drop_root, tmp_path_factory):
                 ]
             ),
         ).resolve_job_def("research_release_test")
-        result = job.execute_in_process(
-            partition_key=RELEASE, instance=instance, raise_on_error=False
-        )
+        try:
+            result = job.execute_in_process(
+                partition_key=RELEASE, instance=instance, raise_on_error=False
+            )
+        finally:
+            os.umask(umask)
     assert result.success
     assert (layout.research_dir(root, RELEASE) / "manifest.json").exists()
     return root
@@ -244,3 +249,68 @@ def test_republishing_is_byte_identical_and_a_new_key_changes_every_pseudonym(re
             con, RELEASE, b"another-key-" * 4, layout.linkage_dir(released, RELEASE), tmp_path
         )
     assert not _released_pseudonyms(tmp_path) & _released_pseudonyms(folder)
+
+
+def test_every_count_of_linkage_quality_passes_the_disclosure_rules(released):
+    published = json.loads((_folder(released) / build.QUALITY_FILE).read_text())
+    assert set(published) == {"linkage", "evaluation"}
+    assert not any(disclosure.check_numbers(published).values())
+    counts = [v for v in _leaves(published) if isinstance(v, int) and not isinstance(v, bool)]
+    assert counts and all(c >= disclosure.THRESHOLD and c % 5 == 0 for c in counts)
+    rates = [v for v in _leaves(published) if isinstance(v, float)]
+    assert rates and all(round(r, disclosure.RATE_DECIMALS) == r for r in rates)
+    assert "training" not in published["linkage"]  # seeds and model parameters stay internal
+    # the rules bite: the internal numbers it comes from break them
+    internal = build._numbers_only(
+        json.loads((layout.linkage_dir(released, RELEASE) / "linkage_metadata.json").read_text())
+    )
+    assert disclosure.check_numbers(internal)["published_counts_not_rounded"] > 0
+
+
+def _leaves(data):
+    if isinstance(data, dict):
+        for v in data.values():
+            yield from _leaves(v)
+    else:
+        yield data
+
+
+def test_a_release_failing_its_checks_is_never_swapped_in(released, tmp_path, monkeypatch):
+    root = tmp_path / "data"
+    shutil.copytree(released, root, symlinks=True)
+    link = layout.research_dir(root, RELEASE)
+    before = link.resolve()
+    folders = sorted(p.name for p in link.parent.iterdir())
+    # linkage_quality.json with raw counts: the check of the finished folder must catch it
+    monkeypatch.setattr(disclosure, "protect_numbers", lambda data: data)
+    with pytest.raises(build.ResearchReleaseError, match="linkage_quality: published_counts"):
+        build.publish_release(root, RELEASE, b"another-key-" * 4)
+    assert link.resolve() == before  # the previous release stays published
+    assert sorted(p.name for p in link.parent.iterdir()) == folders  # nothing new, no temp
+
+
+def test_a_published_release_failing_reverification_is_withdrawn(released, tmp_path):
+    root = tmp_path / "data"
+    shutil.copytree(released, root, symlinks=True)
+    link = layout.research_dir(root, RELEASE)
+    first = link.resolve()
+    second = build.publish_release(root, RELEASE, b"another-key-" * 4).folder
+    assert link.resolve() == second != first
+    assert publish.withdraw(link) == first and link.resolve() == first
+
+
+def test_secure_at_rest_under_a_permissive_umask(released):
+    def mode(p):
+        return p.stat().st_mode & 0o777
+
+    warehouse = layout.warehouse_path(released, RELEASE)
+    assert mode(warehouse.parent) == 0o700
+    assert [mode(p) for p in warehouse.parent.iterdir() if p.is_file()] == [0o600] * sum(
+        1 for p in warehouse.parent.iterdir() if p.is_file()
+    )
+    linkage_dir = layout.linkage_dir(released, RELEASE)
+    assert mode(linkage_dir) == 0o700
+    files = [p for p in linkage_dir.iterdir() if p.is_file()]
+    assert len(files) >= 6 and {mode(p) for p in files} == {0o600}
+    research = [p for p in _folder(released).rglob("*") if p.is_file()]
+    assert research and {mode(p) for p in research} == {0o644}  # meant to be shared
