@@ -88,6 +88,7 @@ class RunOutcome:
     failure: str = ""  # one paragraph: every failed step and check, scrubbed
     metadata: dict[str, dict] = field(default_factory=dict)  # asset key -> numeric/text metadata
     failed_checks: dict[str, dict] = field(default_factory=dict)  # check key -> its metadata
+    check_metadata: dict[str, dict] = field(default_factory=dict)  # every check -> its metadata
     failed_steps: list[StepFailure] = field(default_factory=list)
     check_descriptions: dict[str, str] = field(default_factory=dict)  # failed check -> why
     log_path: Path | None = None
@@ -422,6 +423,10 @@ def _outcome(result: dg.ExecuteInProcessResult, known: frozenset[str]) -> RunOut
         mat = event.event_specific_data.materialization
         outcome.metadata[mat.asset_key.to_user_string()] = {
             k: v.value for k, v in mat.metadata.items()
+        }
+    for event in result.get_asset_check_evaluations():
+        outcome.check_metadata[event.asset_check_key.to_user_string()] = {
+            k: v.value for k, v in event.metadata.items()
         }
     if result.success:
         return outcome

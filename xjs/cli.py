@@ -194,16 +194,14 @@ def _print_failure(out: Console, release: str, outcome) -> None:
     out.print(f"Run {outcome.run_id} (in the Dagster UI: make ui)")
 
 
-def _quarantined(metadata: dict) -> int | None:
-    """Values quarantined in the release: the `quarantine` metadata of any asset, if any."""
-    total, found = 0, False
-    for meta in metadata.values():
-        value = meta.get("quarantine", meta.get("quarantined"))
-        if isinstance(value, dict):
-            value = sum(v for v in value.values() if isinstance(v, int | float))
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            total, found = total + int(value), True
-    return total if found else None
+def _quarantined(outcome) -> int | None:
+    """Values quarantined in the release: the quarantine gate's count, if it ran."""
+    from contracts.defects import QUARANTINE_TABLE
+    from orchestration.defs.quarantine import GATE_NAME
+
+    key = f"{QUARANTINE_TABLE.replace('.', '/')}:{GATE_NAME}"
+    meta = outcome.check_metadata.get(key)
+    return int(meta["defects"]) if meta and "defects" in meta else None
 
 
 def _print_summary(out: Console, root: Path, release: str, outcome, seconds: float) -> None:
@@ -221,7 +219,7 @@ def _print_summary(out: Console, root: Path, release: str, outcome, seconds: flo
                 evaluation["precision"], evaluation["recall"], evaluation["f1"]
             )
         )
-    quarantined = _quarantined(metadata)
+    quarantined = _quarantined(outcome)
     if quarantined is not None:
         out.print(f"Quarantined values: {quarantined:,} (nulled in staging, listed by reason)")
     linkage = layout.linkage_dir(root, release)

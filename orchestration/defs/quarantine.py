@@ -18,6 +18,7 @@ from orchestration.defs.resources import XjsStorage
 
 QUARANTINE = dg.AssetKey(QUARANTINE_TABLE.split("."))  # as dagster-dbt keys the model
 LANDING_SCHEMA = "landing"
+GATE_NAME = "value_defects_within_tolerance"
 
 
 def read_aggregates(con) -> tuple[list[tuple[str, str, str, int]], dict[str, int]]:
@@ -62,7 +63,7 @@ def gate_result(counts, rows) -> dg.AssetCheckResult:
 
 @dg.asset_check(
     asset=QUARANTINE,
-    name="value_defects_within_tolerance",
+    name=GATE_NAME,
     blocking=True,
     partitions_def=release_partitions,
     description="Each (table, column, reason) of the quarantine within its tolerance "
