@@ -22,6 +22,7 @@ from contracts.xjs_link import xjs_link_schema
 from linkage import blocking, training
 from linkage import settings as model
 from linkage.pipeline import fallback_model, link_release
+from xjs import verified
 
 IDENTIFIERS = ("pnc", "cro", "noms_number", "crn", "asn")
 DIALECT = "duckdb"
@@ -349,6 +350,8 @@ def _release(root, release_id: str, status: str | None) -> None:
     (folder / "model.json").write_text("{}")
     training_meta = {} if status is None else {"status": status}
     (folder / "linkage_metadata.json").write_text(json.dumps({"training": training_meta}))
+    for check in verified.REQUIRED_CHECKS:  # only a verified lookup is a release to fall back on
+        verified.record(folder, check, True, verified.sha256_of(folder / "xjs_link.parquet"))
 
 
 def test_fallback_is_the_newest_earlier_release_with_an_estimated_model(tmp_path):
@@ -361,3 +364,5 @@ def test_fallback_is_the_newest_earlier_release_with_an_estimated_model(tmp_path
     assert found == tmp_path / "releases" / "2024-02" / "linkage" / "model.json"
     assert fallback_model(tmp_path, "2024-02").parent.parent.name == "2024-01"
     assert fallback_model(tmp_path, "2024-01") is None
+    (tmp_path / "releases" / "2024-02" / "linkage" / verified.MARKER_FILE).unlink()
+    assert fallback_model(tmp_path, "2024-05").parent.parent.name == "2024-01"  # unverified
