@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cli.app import app
 from orchestration import runner
 from orchestration.definitions import defs
 from orchestration.defs.jobs import RELEASE_JOB
 from xjs import drops, layout
-from xjs.cli import app
 
 RELEASE = "2024-12"
 
