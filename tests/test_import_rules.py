@@ -118,6 +118,30 @@ def test_every_package_has_a_rule_and_the_wheel_ships_the_rest():
     assert pyproject["project"]["scripts"]["xjs"].split(".")[0] == "cli"
 
 
+def _table_rules() -> dict[str, set[str]]:
+    """ARCHITECTURE.md's "Where things live" table: folder -> its "imports" column."""
+    text = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("## Where things live", 1)[1].split("\n## ", 1)[0]
+    rows = [line.strip("|").split("|") for line in section.splitlines() if line.startswith("| ")]
+    header, *body = ([cell.strip() for cell in row] for row in rows)
+    folder, imports = header.index("folder"), header.index("imports")
+    table = {}
+    for row in body:
+        name = row[folder].strip("`/")
+        if name not in _packages():
+            continue  # dbt_project/ and the like: not Python
+        cell = row[imports]
+        if cell == "everything below":
+            table[name] = set(RULES) - TOP
+        else:
+            table[name] = set() if cell == "—" else {p.strip() for p in cell.split(",")}
+    return table
+
+
+def test_architecture_md_states_these_rules():
+    assert _table_rules() == RULES
+
+
 def test_the_walk_sees_top_level_and_function_level_imports():
     edges = package_edges()
     # orchestration imports linkage at the top of its linkage assets
