@@ -252,3 +252,12 @@ LANDING_TABLES: dict[str, LandingTable] = {
 PERSON_RECORD_TABLES: tuple[str, ...] = tuple(
     t.name for t in LANDING_TABLES.values() if t.is_person_table
 )
+
+# The criminal-justice record tables (the rest are family and civil court records).
+CRIMINAL_TABLES: tuple[str, ...] = (
+    MAGISTRATES.name,
+    CROWN.name,
+    PROBATION.name,
+    PRISON_JOURNEYS.name,
+    OASYS.name,
+)

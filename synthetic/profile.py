@@ -17,18 +17,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from contracts.identifiers import is_valid_cro, is_valid_pnc
-from contracts.landing import LANDING_TABLES, PERSON_RECORD_TABLES
+from contracts.landing import CRIMINAL_TABLES, LANDING_TABLES, PERSON_RECORD_TABLES
 from synthetic.rates import CORRECTABLE, ERROR_TYPES, RATES
 from xjs import drops
 from xjs.layout import truth_path
 
-CRIMINAL = (
-    "magistrates_defendants",
-    "crown_defendants",
-    "probation_events",
-    "prison_journeys",
-    "oasys_assessments",
-)
 JUNK_NAME = re.compile(r"^(NOT ENTERED|MIG_ERROR_.*|NO_SHOW_.*)$")
 
 
@@ -270,7 +263,7 @@ def profile(data_dir: Path, release_id: str) -> Profile:
     for name, n in rows.items():
         out.overall[f"rows_per_100_magistrates:{name}"] = 100 * n / mags if mags else 0.0
     by_person = truth.groupby("person_id").source_table.agg(frozenset)
-    criminal = by_person.map(lambda s: bool(s & set(CRIMINAL)))
+    criminal = by_person.map(lambda s: bool(s & set(CRIMINAL_TABLES)))
     out.overall["people"] = len(by_person)
     out.overall["person_records"] = len(truth)
     out.overall["records_per_person"] = len(truth) / len(by_person) if len(by_person) else 0.0

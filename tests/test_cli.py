@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import stat
 from pathlib import Path
@@ -14,11 +15,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cli.app import app
+from contracts.defects import MIN_DEFECTS_TO_FAIL, NOT_IN_CODE_LIST, tolerance
 from orchestration import runner
 from orchestration.definitions import defs
 from orchestration.defs.jobs import RELEASE_JOB
 from xjs import drops, layout
-from xjs.cli import app
 
 RELEASE = "2024-12"
 
@@ -84,7 +86,11 @@ def test_a_file_level_failure_is_the_first_line_with_file_and_problem(cli_env):
 def test_a_failed_check_prints_its_description_and_counts(cli_env):
     path = layout.landing_dir(cli_env, RELEASE) / "magistrates_defendants.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[frame.index[:3], "sex"] = "X"
+    # enough bad values to pass the quarantine gate's tolerance and its minimum count
+    share = tolerance("magistrates_defendants", "sex", NOT_IN_CODE_LIST)
+    bad = max(MIN_DEFECTS_TO_FAIL, math.floor(len(frame) * share) + 1)
+    assert bad < len(frame)
+    frame.loc[frame.index[:bad], "sex"] = "X"
     frame.to_csv(path, index=False)
     _set_manifest_entry(cli_env, "magistrates_defendants", sha256=drops.sha256_of(path))
 

@@ -1,1 +1,2 @@
-"""xjs: cross-justice-system record linkage. Shared core: data layout and the command line."""
+"""xjs: cross-justice-system record linkage. The ground floor: data layout, drop reading,
+atomic files, fault points, verified-lookup markers and message scrubbing."""

@@ -15,6 +15,7 @@ import random
 import duckdb
 import pandas as pd
 
+from contracts.landing import CRIMINAL_TABLES
 from contracts.person_records import PERSON_RECORD_COLUMNS
 
 
@@ -49,13 +50,6 @@ OUTCODES = [
     f"{a}{n}" for a in ("M", "LS", "B", "L", "S", "NE", "CF", "BS", "E", "SE") for n in range(1, 16)
 ]
 ETHNIC = ["White", "White", "White", "Black", "Asian", "Mixed", "Other"]
-CRIMINAL = (
-    "magistrates_defendants",
-    "crown_defendants",
-    "probation_events",
-    "prison_journeys",
-    "oasys_assessments",
-)
 LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
 
@@ -121,14 +115,14 @@ def _sources(rng: random.Random) -> list[str]:
     if kind < 0.22:
         return [rng.choice(("family_parties", "civil_parties")) for _ in range(rng.randint(1, 2))]
     n = rng.choices((1, 2, 3, 4, 5, 6), weights=(30, 25, 18, 12, 8, 7))[0]
-    tables = ["magistrates_defendants"] + [rng.choice(CRIMINAL) for _ in range(n - 1)]
+    tables = ["magistrates_defendants"] + [rng.choice(CRIMINAL_TABLES) for _ in range(n - 1)]
     if rng.random() < 0.08:
         tables.append(rng.choice(("family_parties", "civil_parties")))
     return tables
 
 
 def _record(rng: random.Random, p: dict, table: str, n: int, asn: str | None) -> dict:
-    criminal = table in CRIMINAL
+    criminal = table in CRIMINAL_TABLES
     first, last, middle, dob = p["first"], p["last"], p["middle"], p["dob"]
     if rng.random() < 0.08:
         first = _typo(rng, first)

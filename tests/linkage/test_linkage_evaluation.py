@@ -1,11 +1,9 @@
 """Evaluation against truth: pairwise metrics (hand-computed and brute force), B-cubed,
-subgroups, the threshold curve and blocking recall; and that the linkage path cannot
-import any of it."""
+subgroups, the threshold curve and blocking recall. That the linkage path cannot import
+any of it is tests/test_import_rules.py's."""
 
-import ast
 import random
 from itertools import combinations
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -139,60 +137,3 @@ def test_threshold_curve_and_blocking_recall():
     # true pairs a1-a2, a2-b1, a1-b1: two scored, the third reachable through them
     assert (b["true_pairs"], b["true_pairs_scored"]) == (3, 2)
     assert b["direct_recall"] == pytest.approx(2 / 3) and b["reachable_recall"] == 1.0
-
-
-REPO = Path(__file__).resolve().parents[2]
-FIRST_PARTY = ("contracts", "linkage", "orchestration", "research", "synthetic", "xjs")
-# the modules that read ground truth (xjs_link evaluation, the journey mart's evaluation)
-TRUTH_READING = {"linkage.evaluation", "linkage.journey"}
-
-
-def _module_file(name: str) -> Path | None:
-    base = REPO.joinpath(*name.split("."))
-    for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.exists():
-            return path
-    return None
-
-
-def _imports(name: str) -> set[str]:
-    """First-party modules one module imports anywhere in its text (lazy imports too)."""
-    path = _module_file(name)
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                base = f"{parent}.{base}" if base else parent
-            found.add(base)
-            found |= {f"{base}.{alias.name}" for alias in node.names}  # `from pkg import module`
-    return {m for m in found if m.split(".")[0] in FIRST_PARTY and _module_file(m)}
-
-
-def reachable(start: str) -> set[str]:
-    """Every first-party module reachable from start over imports (and parent packages)."""
-    seen, todo = set(), [start]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        parents = {name.rsplit(".", k)[0] for k in range(1, name.count(".") + 1)}
-        todo += [m for m in _imports(name) | parents if m not in seen]
-    return seen
-
-
-def test_no_truth_reading_module_is_reachable_from_the_linkage_path():
-    path = reachable("linkage.pipeline")
-    assert {"linkage.quality", "linkage.twins", "contracts.xjs_link"} <= path  # the walk works
-    assert path & TRUTH_READING == set()
-
-
-def test_the_import_walk_finds_truth_reading_modules_where_they_are_imported():
-    assert reachable("orchestration.defs.linkage") >= TRUTH_READING
-    # imports inside functions count: xjs/cli.py imports synthetic only in its commands
-    assert "synthetic.generator" in reachable("xjs.cli")
