@@ -243,6 +243,9 @@ OASYS = LandingTable(
     },
 )
 
+# The warehouse schema ingest loads the landing tables into (dbt source "landing").
+LANDING_SCHEMA = "landing"
+
 LANDING_TABLES: dict[str, LandingTable] = {
     t.name: t
     for t in (MAGISTRATES, CROWN, FAMILY, CIVIL, PROBATION, PRISON_JOURNEYS, PRISON_ALIASES, OASYS)

@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
-from contracts.landing import LANDING_TABLES
+from contracts.landing import LANDING_SCHEMA, LANDING_TABLES
 
 DIRECT_IDENTIFIERS: dict[str, list[str]] = {
     "magistrates_defendants": [
@@ -136,7 +136,8 @@ def normalise(values: Iterable) -> set[str]:
 def _date_forms(con, table: str, col: str) -> list[str]:
     """A date of birth as the drop may hold it, and as ISO and DD/MM/YYYY text."""
     rows = con.sql(
-        f"select distinct cast({col} as varchar) from landing.{table} where {col} is not null"
+        f"select distinct cast({col} as varchar) from {LANDING_SCHEMA}.{table}"
+        f" where {col} is not null"
     ).fetchall()
     forms = []
     for (text,) in rows:
@@ -152,7 +153,8 @@ def landing_identifier_values(con: duckdb.DuckDBPyConnection) -> tuple[set[str],
     present = {
         t
         for (t,) in con.sql(
-            "select table_name from information_schema.tables where table_schema = 'landing'"
+            "select table_name from information_schema.tables where table_schema = ?",
+            params=[LANDING_SCHEMA],
         ).fetchall()
     }
     identifiers, vocabulary = set(), set()
@@ -165,7 +167,7 @@ def landing_identifier_values(con: duckdb.DuckDBPyConnection) -> tuple[set[str],
                 identifiers |= normalise(_date_forms(con, table.name, col))
             else:
                 values = con.sql(
-                    f"select distinct cast({col} as varchar) from landing.{table.name}"
+                    f"select distinct cast({col} as varchar) from {LANDING_SCHEMA}.{table.name}"
                 ).fetchall()
                 (identifiers if col in ident_cols else vocabulary).update(
                     normalise(v for (v,) in values)

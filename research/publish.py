@@ -15,7 +15,6 @@ same bytes, hence the same digest.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -27,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from xjs import atomic, faults
+from xjs.atomic import sha256_of
 
 MANIFEST = "manifest.json"
 PREVIOUS_LINK = ".research-previous"  # the release published before the current one
@@ -55,14 +55,6 @@ def write_json(data, path: Path) -> None:
 
 def write_text(text: str, path: Path) -> None:
     atomic.write_text(path, text if text.endswith("\n") else text + "\n")
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def file_entries(folder: Path) -> list[dict]:

@@ -24,6 +24,7 @@ all use it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -33,6 +34,16 @@ from pathlib import Path
 from xjs import faults
 
 TEMP_MARK = ".tmp-"
+CHUNK_BYTES = 1 << 20
+
+
+def sha256_of(path: Path) -> str:
+    """The hex sha256 of a file, read in 1 MiB blocks (manifests, markers, research files)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(CHUNK_BYTES), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def temp_path(path: Path) -> Path:

@@ -36,8 +36,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from contracts.landing import LANDING_TABLES, LandingTable
+from contracts.landing import LANDING_SCHEMA, LANDING_TABLES, LandingTable
 from xjs import layout
+from xjs.atomic import sha256_of
 
 CHUNK_BYTES = 1 << 20
 HEADER_MAX_BYTES = 1 << 16  # a header line longer than this is not a contract header
@@ -111,14 +112,6 @@ class Manifest:
 
     def file_path(self, table: str) -> Path:
         return self.drop_dir / self.files[table].path
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # --- the manifest ------------------------------------------------------------------------
@@ -543,7 +536,7 @@ def previous_warehouse(root: Path, release_id: str) -> tuple[str, Path] | None:
     return release, layout.warehouse_path(root, release)
 
 
-def reused_record_ids_sql(table: str, schema: str = "landing") -> str:
+def reused_record_ids_sql(table: str, schema: str = LANDING_SCHEMA) -> str:
     """Record ids of `table` that now describe a different person than in the previous release.
 
     A correction keeps its record_id and may fix the name or the date of birth;
@@ -573,7 +566,7 @@ def reused_record_ids_sql(table: str, schema: str = "landing") -> str:
 
 
 def reused_record_ids(
-    con: duckdb.DuckDBPyConnection, table: str, previous: Path, schema: str = "landing"
+    con: duckdb.DuckDBPyConnection, table: str, previous: Path, schema: str = LANDING_SCHEMA
 ) -> int | None:
     """How many record ids of `schema.table` on `con` changed person since `previous`.
 

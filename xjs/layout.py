@@ -54,8 +54,59 @@ def linkage_dir(root: Path, release_id: str) -> Path:
     return release_dir(root, release_id) / "linkage"
 
 
+# The files of releases/<R>/linkage/ (internal, secure), named once. Code that works in an
+# arbitrary linkage folder (linkage/, tests) joins these names; the rest uses the functions.
+XJS_LINK_FILE = "xjs_link.parquet"
+MODEL_FILE = "model.json"
+METADATA_FILE = "linkage_metadata.json"
+PAIRS_FILE = "pairs.parquet"
+EVALUATION_FILE = "evaluation.json"
+JOURNEY_EVALUATION_FILE = "journey_evaluation.json"
+REPORT_FILE = "report.html"
+RUN_SUMMARY_FILE = "run_summary.json"
+# truth/<R>/ beside truth.parquet: the magistrates -> Crown Court links of a synthetic drop
+MAGS_CROWN_TRUTH_FILE = "mags_crown_truth.parquet"
+
+
+def linkage_file(root: Path, release_id: str, name: str) -> Path:
+    """A file of releases/<R>/linkage/ (name: one of the *_FILE names above)."""
+    return linkage_dir(root, release_id) / name
+
+
 def xjs_link_path(root: Path, release_id: str) -> Path:
-    return linkage_dir(root, release_id) / "xjs_link.parquet"
+    return linkage_file(root, release_id, XJS_LINK_FILE)
+
+
+def model_path(root: Path, release_id: str) -> Path:
+    return linkage_file(root, release_id, MODEL_FILE)
+
+
+def metadata_path(root: Path, release_id: str) -> Path:
+    return linkage_file(root, release_id, METADATA_FILE)
+
+
+def pairs_path(root: Path, release_id: str) -> Path:
+    return linkage_file(root, release_id, PAIRS_FILE)
+
+
+def evaluation_path(root: Path, release_id: str) -> Path:
+    return linkage_file(root, release_id, EVALUATION_FILE)
+
+
+def journey_evaluation_path(root: Path, release_id: str) -> Path:
+    return linkage_file(root, release_id, JOURNEY_EVALUATION_FILE)
+
+
+def report_path(root: Path, release_id: str) -> Path:
+    return linkage_file(root, release_id, REPORT_FILE)
+
+
+def run_summary_path(root: Path, release_id: str) -> Path:
+    return linkage_file(root, release_id, RUN_SUMMARY_FILE)
+
+
+def mags_crown_truth_path(root: Path, release_id: str) -> Path:
+    return truth_path(root, release_id).with_name(MAGS_CROWN_TRUTH_FILE)
 
 
 def research_dir(root: Path, release_id: str) -> Path:

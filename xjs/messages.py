@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from contracts.defects import QUARANTINE_COLUMNS, QUARANTINE_SCHEMA, QUARANTINE_TABLE
-from contracts.landing import LANDING_TABLES
+from contracts.landing import LANDING_SCHEMA, LANDING_TABLES
 
 REDACTED = "…"
 MAX_CHARS = 600  # a message longer than this is cut: the full story is in the log file
@@ -34,7 +34,7 @@ SAFE_ERROR_NAMES = frozenset(
     }
 )
 
-SCHEMAS = ("landing", "staging", "intermediate", "marts", "linkage", QUARANTINE_SCHEMA)
+SCHEMAS = (LANDING_SCHEMA, "staging", "intermediate", "marts", "linkage", QUARANTINE_SCHEMA)
 KNOWN_NAMES = frozenset(
     {
         *SCHEMAS,

@@ -10,25 +10,16 @@ Written atomically (xjs.atomic). Counts and check names only.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
-from xjs import atomic, faults
+from xjs import atomic, faults, layout
+from xjs.atomic import sha256_of
 
 MARKER_FILE = "_verified.json"
-LINK_FILE = "xjs_link.parquet"
 XJS_LINK_CHECK = "xjs_link_contract"
 SCORED_PAIRS_CHECK = "scored_pairs_contract"
 REQUIRED_CHECKS = (XJS_LINK_CHECK, SCORED_PAIRS_CHECK)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_marker(linkage_dir: Path) -> dict | None:
@@ -62,7 +53,7 @@ def record(linkage_dir: Path, check: str, passed: bool, link_sha256: str) -> Non
 def is_verified(linkage_dir: Path) -> bool:
     """True if every required check passed on exactly the lookup now in linkage_dir."""
     linkage_dir = Path(linkage_dir)
-    link = linkage_dir / LINK_FILE
+    link = linkage_dir / layout.XJS_LINK_FILE
     marker = read_marker(linkage_dir)
     if marker is None or not link.is_file():
         return False

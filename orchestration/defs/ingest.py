@@ -14,15 +14,13 @@ import time
 
 import dagster as dg
 
-from contracts.landing import LANDING_TABLES
+from contracts.landing import LANDING_SCHEMA, LANDING_TABLES
 from contracts.landing_schemas import LANDING_SCHEMAS
 from contracts.validation import arrow_to_pandas, validate
 from orchestration.checks import check_result
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
 from xjs import drops, faults
-
-LANDING_SCHEMA = "landing"
 
 
 def build_ingest(table: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinition]:

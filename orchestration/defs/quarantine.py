@@ -12,12 +12,11 @@ UI shows them per release.
 import dagster as dg
 
 from contracts.defects import QUARANTINE_TABLE, defect_counts, over_tolerance
-from contracts.landing import LANDING_TABLES
+from contracts.landing import LANDING_SCHEMA, LANDING_TABLES
 from orchestration.defs.partitions import release_partitions
 from orchestration.defs.resources import XjsStorage
 
 QUARANTINE = dg.AssetKey(QUARANTINE_TABLE.split("."))  # as dagster-dbt keys the model
-LANDING_SCHEMA = "landing"
 GATE_NAME = "value_defects_within_tolerance"
 
 
