@@ -1,6 +1,6 @@
 """Building and publishing one research release: releases/<R>/research/.
 
-warehouse (staging, journey marts, linkage.xjs_link) -> pseudonymised, coarsened
+warehouse (staging, journey marts) and linkage/xjs_link.parquet -> pseudonymised, coarsened
 tables -> Pandera gate -> disclosure-controlled aggregates -> dictionary,
 linkage quality, README, manifest, all in a temporary folder -> identifier scan
 and disclosure check of the finished folder -> atomic publish. Nothing is
@@ -23,13 +23,19 @@ from research import aggregates, dictionary, disclosure, identifiers, pseudonyms
 from research import publish as pub
 from research.coarsen import release_date
 from research.keys import key_id
-from research.tables import SOURCES, journey_tables, link_table, read_journeys, source_table
+from research.tables import (
+    JOURNEY_MARTS,
+    SOURCES,
+    journey_tables,
+    link_table,
+    read_journeys,
+    source_table,
+)
 from xjs import faults, layout
 
-LINKAGE_FILES = {"linkage": "linkage_metadata.json", "evaluation": "evaluation.json"}
+LINKAGE_FILES = {"linkage": layout.METADATA_FILE, "evaluation": layout.EVALUATION_FILE}
 QUALITY_FILE = "linkage_quality.json"
 NOT_PUBLISHED = ("training",)  # model parameters and seeds: not counts of people, stay internal
-JOURNEYS = ["person_timeline", "repeat_users", "jurisdiction_overlaps", "sentence_reappearance"]
 
 
 class ResearchReleaseError(RuntimeError):
@@ -49,9 +55,9 @@ class ReleaseSummary:
 
 
 def paths() -> dict[str, str]:
-    out = {"xjs_link": "xjs_link.parquet"}
+    out = {"xjs_link": layout.XJS_LINK_FILE}
     out |= {s.table: f"records/{s.table}.parquet" for s in SOURCES}
-    out |= {t: f"journeys/{t}.parquet" for t in JOURNEYS}
+    out |= {t: f"journeys/{t}.parquet" for t in JOURNEY_MARTS}
     out |= {a: f"aggregates/{a}.csv" for a in schemas.AGGREGATES}
     return out
 
@@ -131,9 +137,10 @@ def build(
 ):
     """Write the whole release into `out` (an empty folder); returns (rows, protected)."""
     when = release_date(release_id)
-    frames = {"xjs_link": link_table(con, key)}
+    link_path = linkage_dir / layout.XJS_LINK_FILE  # the one copy of the lookup, checked
+    frames = {"xjs_link": link_table(con, key, link_path)}
     for source in SOURCES:
-        frames[source.table] = source_table(con, source, key, when)
+        frames[source.table] = source_table(con, source, key, when, link_path)
     internal = read_journeys(con)
     frames |= journey_tables(internal, key, when)
     protected = aggregates.protected_tables(internal, when)

@@ -1,6 +1,7 @@
-"""The research tables, built from the release's warehouse: per-source record
-tables (staging), the research xjs_link, and the journey tables (dbt marts
-models/marts/research). Ids are replaced by keyed pseudonyms, dates coarsened.
+"""The research tables, built from the release's warehouse and lookup: per-source
+record tables (staging), the research xjs_link (from releases/<R>/linkage/xjs_link.parquet,
+the one copy of the lookup), and the journey tables (dbt marts models/marts/research).
+Ids are replaced by keyed pseudonyms, dates coarsened.
 
 The internal frames (`Internal`) keep real ids only in memory, to build the
 aggregates; nothing here logs or raises with a row value.
@@ -9,6 +10,7 @@ aggregates; nothing here logs or raises with a row value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -17,7 +19,15 @@ from contracts.landing import OASYS_NEEDS
 from research import coarsen, schemas
 from research.pseudonyms import pseudonymise, pseudonymise_records
 
-LINK_TABLE = "linkage.xjs_link"
+MARTS_SCHEMA = "marts"
+# The journey tables of the release, each from its dbt mart (models/marts/research):
+# released table -> mart. The research release asset depends on these marts.
+JOURNEY_MARTS: dict[str, str] = {
+    "person_timeline": "research_person_events",
+    "repeat_users": "research_repeat_users",
+    "jurisdiction_overlaps": "research_jurisdiction_overlaps",
+    "sentence_reappearance": "research_sentence_reappearance",
+}
 
 
 @dataclass(frozen=True)
@@ -127,13 +137,19 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _query(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
-    return con.sql(sql).df()
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    return con.sql(sql, params=params).df()
 
 
 def source_table(
-    con: duckdb.DuckDBPyConnection, source: Source, key: bytes, release_date: pd.Timestamp
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    key: bytes,
+    release_date: pd.Timestamp,
+    link_path: Path,
 ) -> pd.DataFrame:
+    """The research table of one source: its staging records that are in the lookup
+    (link_path: the release's xjs_link.parquet), pseudonymised and coarsened."""
     wanted = ["date_of_birth", source.event_date, *source.months, *source.keep]
     if source.postcode:
         wanted.append("postcode")
@@ -145,8 +161,9 @@ def source_table(
     raw = _query(
         con,
         f"select s.record_id, l.person_id, {cols} from {source.staging} s "
-        f"inner join {LINK_TABLE} l "
+        "inner join read_parquet(?) l "
         f"on l.source_table = '{source.table}' and l.record_id = s.record_id",
+        [str(link_path)],
     )
     out = pd.DataFrame(index=raw.index)
     out["record_pseudonym"] = pseudonymise_records(
@@ -176,8 +193,9 @@ def source_table(
     return conform(out, source.table).sort_values("record_pseudonym", ignore_index=True)
 
 
-def link_table(con: duckdb.DuckDBPyConnection, key: bytes) -> pd.DataFrame:
-    raw = _query(con, f"select * from {LINK_TABLE}")
+def link_table(con: duckdb.DuckDBPyConnection, key: bytes, link_path: Path) -> pd.DataFrame:
+    """The research xjs_link: the lookup (link_path: xjs_link.parquet) with pseudonyms."""
+    raw = _query(con, "select * from read_parquet(?)", [str(link_path)])
     out = pd.DataFrame(
         {
             "source_table": raw["source_table"],
@@ -202,11 +220,14 @@ class Internal:
 
 
 def read_journeys(con: duckdb.DuckDBPyConnection) -> Internal:
+    def mart(table: str) -> pd.DataFrame:
+        return _query(con, f"select * from {MARTS_SCHEMA}.{JOURNEY_MARTS[table]}")
+
     return Internal(
-        events=_query(con, "select * from marts.research_person_events"),
-        repeat_users=_query(con, "select * from marts.research_repeat_users"),
-        overlaps=_query(con, "select * from marts.research_jurisdiction_overlaps"),
-        sentences=_query(con, "select * from marts.research_sentence_reappearance"),
+        events=mart("person_timeline"),
+        repeat_users=mart("repeat_users"),
+        overlaps=mart("jurisdiction_overlaps"),
+        sentences=mart("sentence_reappearance"),
     )
 
 

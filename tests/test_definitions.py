@@ -77,10 +77,22 @@ def test_release_job_is_defined():
     assert defs().resolve_job_def(RELEASE_JOB).partitions_def.name == "releases"
 
 
-def test_dbt_build_args_pass_release_and_warehouse_as_vars():
-    args = dbt_build_args("2025-03-r2", Path("/data/warehouse/2025-03-r2.duckdb"))
+def test_dbt_build_args_pass_release_warehouse_and_lookup_as_vars():
+    link = Path("/data/releases/2025-03-r2/linkage/xjs_link.parquet")
+    args = dbt_build_args("2025-03-r2", Path("/data/warehouse/2025-03-r2.duckdb"), link)
     assert args[:2] == ["build", "--vars"]
     assert json.loads(args[2]) == {
         "release_id": "2025-03-r2",
         "warehouse_path": "/data/warehouse/2025-03-r2.duckdb",
+        "xjs_link_path": str(link),
     }
+
+
+def test_the_marts_read_the_one_lookup_the_xjs_link_checks_gate():
+    """The dbt source linkage.xjs_link is the xjs_link asset (its Parquet file): every mart
+    that reads it is downstream of xjs_link, so its blocking checks gate them."""
+    graph = _graph()
+    link = dg.AssetKey("xjs_link")
+    for mart in ("persons", "mags_crown_journey", "research_person_events"):
+        assert link in graph.get(dg.AssetKey(["marts", mart])).parent_keys, mart
+    assert not any(k.path[0] == "linkage" for k in graph.get_all_asset_keys())

@@ -16,7 +16,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from orchestration.dbt_project import dbt_project
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.resources import XjsStorage
-from xjs import faults
+from xjs import faults, layout
 from xjs.messages import ScrubbedError
 
 GROUP_BY_FOLDER = {
@@ -27,9 +27,17 @@ GROUP_BY_FOLDER = {
 }
 
 
-def dbt_build_args(release_id: str, warehouse_path: Path) -> list[str]:
-    """The dbt command for one release: its warehouse and release date come in as vars."""
-    dbt_vars = {"release_id": release_id, "warehouse_path": str(warehouse_path)}
+def dbt_build_args(release_id: str, warehouse_path: Path, xjs_link_path: Path) -> list[str]:
+    """The dbt command for one release: its warehouse, release date and lookup come in as vars.
+
+    xjs_link_path: the release's xjs_link.parquet, the one copy of the lookup (its blocking
+    checks gate it); the marts read it as the external source linkage.xjs_link.
+    """
+    dbt_vars = {
+        "release_id": release_id,
+        "warehouse_path": str(warehouse_path),
+        "xjs_link_path": str(xjs_link_path),
+    }
     return ["build", "--vars", json.dumps(dbt_vars, sort_keys=True)]
 
 
@@ -47,7 +55,11 @@ class XjsDbtTranslator(DagsterDbtTranslator):
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsStorage):
     release_id = context.partition_key
-    args = dbt_build_args(release_id, storage.warehouse_path(release_id))
+    args = dbt_build_args(
+        release_id,
+        storage.warehouse_path(release_id),
+        layout.xjs_link_path(storage.root, release_id),
+    )
     # Not .fetch_row_counts(): it keeps a dbt-duckdb connection open in this
     # process, which blocks the read-only gates that follow in `xjs run`.
     failed = None
@@ -62,7 +74,8 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: XjsS
 
 
 # Two dbt assets because linkage sits between them: staging and
-# int_person_records feed Splink; the marts read its lookup (source linkage.xjs_link).
+# int_person_records feed Splink; the marts read its lookup (source linkage.xjs_link,
+# the external releases/<R>/linkage/xjs_link.parquet).
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,

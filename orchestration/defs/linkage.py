@@ -30,7 +30,6 @@ from research.coarsen import age_band
 from xjs import atomic, layout, verified
 
 PERSON_RECORDS = dg.AssetKey(PERSON_RECORDS_TABLE.split("."))  # as dagster-dbt keys it
-LINK_TABLE = "linkage.xjs_link"  # dbt source linkage.xjs_link
 EVALUATION_FILE = "evaluation.json"
 JOURNEY_EVALUATION_FILE = "journey_evaluation.json"
 JOURNEY_MART = dg.AssetKey(["marts", "mags_crown_journey"])
@@ -103,13 +102,6 @@ def xjs_link(
         )
     finally:
         con.close()
-    # the marts (dbt) read the lookup from the warehouse
-    with storage.warehouse(release_id) as con:
-        con.execute(f"create schema if not exists {LINK_TABLE.split('.')[0]}")
-        con.execute(
-            f"create or replace table {LINK_TABLE} as select * from read_parquet(?)",
-            [str(result.xjs_link_path)],
-        )
     for warning in result.training.get("warnings", []):
         context.log.warning(f"training: {warning}")
     context.log.info(

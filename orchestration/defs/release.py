@@ -17,19 +17,13 @@ from orchestration.defs.resources import XjsStorage
 from research import identifiers, publish
 from research.build import disclosure_breaches, publish_release
 from research.keys import load_key
+from research.tables import JOURNEY_MARTS, MARTS_SCHEMA
 from xjs import layout
-
-JOURNEY_MARTS = [
-    "research_person_events",
-    "research_repeat_users",
-    "research_jurisdiction_overlaps",
-    "research_sentence_reappearance",
-]
 
 
 @dg.asset(
     deps=[
-        *[dg.AssetKey(["marts", m]) for m in JOURNEY_MARTS],
+        *[dg.AssetKey([MARTS_SCHEMA, m]) for m in JOURNEY_MARTS.values()],
         dg.AssetKey("xjs_link"),
         dg.AssetKey("linkage_evaluation"),
     ],

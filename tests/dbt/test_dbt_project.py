@@ -11,16 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import shutil
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from dbt.cli.main import dbtRunner
 
 from contracts.identifiers import cro_number, is_valid_cro, is_valid_pnc, pnc_long, pnc_short
 from contracts.landing import LANDING_TABLES
 from contracts.person_records import PERSON_RECORD_COLUMNS
+from contracts.xjs_link import XJS_LINK_SCHEMA
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 RELEASE_ID = "2024-12"
@@ -582,3 +585,70 @@ def test_sql_check_letters_agree_with_python(tmp_path):
     # the generated sample holds plenty of both outcomes
     assert valid_pnc > 300 and valid_cro > 300
     assert len(rows) - valid_pnc - valid_cro > 300
+
+
+@pytest.fixture(scope="module")
+def marts_build(dbt_build, tmp_path_factory):
+    """The marts on a copy of the built warehouse, reading a lookup from a Parquet file
+    (as the release's xjs_link.parquet): the person ids come from it, not the warehouse."""
+    tmp_path = tmp_path_factory.mktemp("dbt_marts")
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(dbt_build[0], warehouse)
+    link_path = tmp_path / "linkage" / "xjs_link.parquet"
+    link_path.parent.mkdir()
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        records = con.sql(
+            "select source_table, record_id from intermediate.int_person_records"
+            " order by source_table, record_id"
+        ).fetchall()
+    finally:
+        con.close()
+    # m1 and the crown record share a person; every other record is a person alone
+    person = {r: f"P{i:012x}" for i, r in enumerate(records)}
+    shared = person[("magistrates_defendants", "m1")]
+    person[next(r for r in records if r[0] == "crown_defendants")] = shared
+    rows = [
+        {
+            "source_table": t,
+            "record_id": r,
+            "person_id": person[(t, r)],
+            "cluster_high": "H" + person[(t, r)][1:],
+            "cluster_low": "L" + person[(t, r)][1:],
+            "match_confidence": 1.0,
+        }
+        for t, r in records
+    ]
+    pq.write_table(pa.Table.from_pylist(rows, schema=XJS_LINK_SCHEMA), link_path)
+    result = run_dbt(
+        ["build", "--select", "path:models/marts"],
+        warehouse,
+        tmp_path,
+        xjs_link_path=str(link_path),
+    )
+    assert result.exception is None
+    return warehouse, result, len(records), len(set(person.values()))
+
+
+def test_marts_build_from_the_lookup_parquet_and_pass_their_tests(marts_build):
+    warehouse, result, n_records, n_persons = marts_build
+    assert result.success, "dbt build of the marts failed (see the dbt log above)"
+    statuses = {str(r.node.resource_type): set() for r in result.result.results}
+    for r in result.result.results:
+        statuses[str(r.node.resource_type)].add(str(r.status))
+    assert statuses["model"] == {"success"} and statuses["test"] == {"pass"}
+    assert query(warehouse, "select count(*), sum(records) from marts.persons") == [
+        (n_persons, n_records)
+    ]
+    # the lookup is read where it lies: no second copy in the warehouse
+    schemas = {
+        s for (s,) in query(warehouse, "select schema_name from information_schema.schemata")
+    }
+    assert "linkage" not in schemas
+
+
+def test_marts_without_the_lookup_path_fail(dbt_build, tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(dbt_build[0], warehouse)
+    result = run_dbt(["build", "--select", "persons"], warehouse, tmp_path)
+    assert not result.success
