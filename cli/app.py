@@ -222,16 +222,15 @@ def _print_summary(out: Console, root: Path, release: str, outcome, seconds: flo
     quarantined = _quarantined(outcome)
     if quarantined is not None:
         out.print(f"Quarantined values: {quarantined:,} (nulled in staging, listed by reason)")
-    linkage = layout.linkage_dir(root, release)
     for label, path in (
         ("xjs_link", layout.xjs_link_path(root, release)),
-        ("Linkage report", linkage / "report.html"),
+        ("Linkage report", layout.report_path(root, release)),
         ("Research release", layout.research_dir(root, release)),
         ("Full log", outcome.log_path),
     ):
         out.print(f"{label + ':':<18}{path}")
     out.print(f"Took {seconds:.0f} s. Browse the run: make ui")
-    atomic.write_json(linkage / "run_summary.json", metadata)
+    atomic.write_json(layout.run_summary_path(root, release), metadata)
 
 
 if __name__ == "__main__":

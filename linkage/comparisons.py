@@ -75,7 +75,7 @@ NAME = cl.CustomComparison(
             "last_name",
         ),
         # no term frequencies on one name alone: a rare surname shared by a household
-        # would outweigh the disagreeing forename (CPR keeps them; see twins.py)
+        # would outweigh the disagreeing forename (CPR keeps them; see relatives.py)
         _level('"last_name_l" = "last_name_r"', "exact surname only"),
         _level('"first_name_l" = "first_name_r"', "exact forename only"),
         ELSE,

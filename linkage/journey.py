@@ -2,7 +2,8 @@
 
 The mart links each Crown Court defendant-on-case record to the magistrates'
 court record it came from. Truth is truth/<R>/mags_crown_truth.parquet
-(crown_record_id, magistrates_record_id) when the generator writes it; tests can
+(xjs.layout.mags_crown_truth_path: crown_record_id, magistrates_record_id) when
+the generator writes it; tests can
 derive it from a drop itself (the same ASN in both landing tables). Precision:
 share of the mart's links that are true; recall: share of true links found.
 Counts and rates only.
@@ -10,17 +11,10 @@ Counts and rates only.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-TRUTH_FILE = "mags_crown_truth.parquet"
 JOURNEY_COLUMNS = ["crown_record_id", "magistrates_record_id", "score"]
 SCORE_LEVELS = (1.0, 0.8, 0.6, 0.3)
-
-
-def truth_path(truth_dir: Path) -> Path:
-    return Path(truth_dir) / TRUTH_FILE
 
 
 def truth_from_asn(crown: pd.DataFrame, magistrates: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Forename diminutives, folded into the forename array.
 
 A defendant keyed as DAVE in one court and DAVID in another is one person; the
-Jaro-Winkler levels miss such pairs and the relatives guard (twins.py) would
+Jaro-Winkler levels miss such pairs and the relatives guard (relatives.py) would
 even push them apart. Each diminutive maps to its formal name(s); features.py
 adds the formal names to forename_arr, so DAVE ~ DAVID meet at the alias level.
 

@@ -1,5 +1,11 @@
 """One release through the model: records in, xjs_link + model + metadata out.
 
+The steps of link_release, each a function here: read and check the records
+(read_records, _source_inputs); train or reuse a model (_pinned_or_untrained,
+_train); score and guard (_score_and_guard); cluster (_cluster); assign person
+ids and write the lookup (_assign_ids, _write_link); the metadata (_result). The
+linkage-quality report is rendered later, from these files, by its own asset.
+
 link_release reads int_person_records from the caller's connection, gives each
 of the seven source tables to Splink as its own input (link_and_dedupe), trains,
 scores, clusters at three thresholds, carries person ids over from the previous
@@ -23,8 +29,17 @@ from splink import Linker
 
 from contracts.landing import PERSON_RECORD_TABLES
 from contracts.xjs_link import XJS_LINK_SCHEMA
-from linkage import backend, blocking, clustering, predict, quality, report, training, twins
-from linkage import settings as model
+from linkage import (
+    backend,
+    blocking,
+    clustering,
+    predict,
+    quality,
+    relatives,
+    report,
+    settings,
+    training,
+)
 from linkage.features import MODEL_INPUT_COLUMNS, features_sql
 from linkage.nicknames import nickname_rows
 from linkage.stable_ids import (
@@ -39,13 +54,6 @@ from xjs import atomic, faults, layout
 
 log = logging.getLogger(__name__)
 
-XJS_LINK_FILE, MODEL_FILE, METADATA_FILE, PAIRS_FILE = (
-    "xjs_link.parquet",
-    "model.json",
-    "linkage_metadata.json",
-    "pairs.parquet",
-)
-OUTPUT_FILES = (XJS_LINK_FILE, MODEL_FILE, METADATA_FILE, PAIRS_FILE)
 COMPARISON_VIEWER_FILE = "comparison_viewer.html"
 CLUSTER_STUDIO_FILE = "cluster_studio.html"
 CLUSTER_COLUMNS = ("cluster_default", "cluster_high", "cluster_low")
@@ -77,7 +85,7 @@ class LinkResult:
         d["stable_ids"] = self.stable_ids.as_dict()
         for k in ("xjs_link_path", "model_path", "metadata_path"):
             d[k] = Path(d[k]).name if d[k] else None
-        d["model_version"] = model.MODEL_VERSION
+        d["model_version"] = settings.MODEL_VERSION
         return d
 
 
@@ -172,7 +180,7 @@ def fallback_model(root: Path, release_id: str) -> Path | None:
     current = release_id
     while (earlier := layout.previous_release_with_link(root, current)) is not None:
         folder = layout.linkage_dir(root, earlier)
-        path, meta = folder / MODEL_FILE, folder / METADATA_FILE
+        path, meta = folder / layout.MODEL_FILE, folder / layout.METADATA_FILE
         if path.is_file() and meta.is_file():
             status = json.loads(meta.read_text(encoding="utf-8")).get("training", {})
             if status.get("status", training.TRAINED) in training.STATUSES_WITH_MODEL:
@@ -189,7 +197,7 @@ def _scoring_settings(
     budget = blocking.block_budget(n_records)
     kept, dropped = [], []
     rule_dicts = trained["blocking_rules_to_generate_predictions"]
-    for rule, rule_dict in zip(model.BLOCKING_RULES, rule_dicts, strict=True):
+    for rule, rule_dict in zip(settings.BLOCKING_RULES, rule_dicts, strict=True):
         pairs = blocking.largest_block_pairs(sdfs, rule)
         if pairs > budget:
             dropped.append(
@@ -217,13 +225,167 @@ def _singletons(records: pa.Table) -> tuple[pd.DataFrame, pd.DataFrame]:
     return raw, edges
 
 
+@dataclass(frozen=True)
+class _Linked:
+    """What scoring and clustering leave for the lookup: per record its raw cluster at
+    each threshold (indexed by unique_id), the edges at the default threshold, counts."""
+
+    raw: pd.DataFrame
+    edges: pd.DataFrame
+    comparisons: int = 0
+    links: int = 0
+    guarded: int = 0
+
+
+def _pinned_or_untrained(
+    pinned_model: Path | None, n_records: int, seed: int, sql_dialect: str
+) -> tuple[dict | None, dict]:
+    """The model when none is trained: the pinned one, or an untrained one for a release
+    of 0 or 1 records; (None, {}) when the release must train."""
+    if pinned_model is not None:
+        model = training.load_pinned(pinned_model, sql_dialect)
+        return model, {"reused_model": str(pinned_model), "seed": seed, "status": training.PINNED}
+    if n_records < 2:
+        return training.untrained_model(sql_dialect, seed), {
+            "seed": seed,
+            "status": training.NOT_NEEDED,
+        }
+    return None, {}
+
+
+def _train(
+    sdfs: list, n_records: int, seed: int, sql_dialect: str, fallback: Path | None
+) -> tuple[dict, dict]:
+    """Train on the release; when too little can be estimated, the fallback model (with a
+    warning), else training.TrainingError. Returns (model, training metadata)."""
+    outcome = training.train(sdfs, n_records, seed, sql_dialect)
+    report_ = outcome.report
+    if outcome.model is not None:
+        trained = outcome.model
+    elif fallback is not None:
+        trained = training.load_pinned(fallback, sql_dialect)
+        report_.fell_back(fallback)
+        log.warning("training: %s", report_.warnings[-1])
+    else:
+        raise training.TrainingError(report_.failure_message())
+    return trained, report_.as_dict()
+
+
+def _score_and_guard(
+    sdfs: list,
+    inputs: dict[str, pa.Table],
+    trained: dict,
+    params: dict,
+    sql_dialect: str,
+    out_dir: Path,
+):
+    """Score the candidate pairs with the model (without oversized prediction rules,
+    recorded in params) and hold relatives down. Returns (linker, scored, guarded pairs)."""
+    n_records = sum(t.num_rows for t in inputs.values())
+    scoring, dropped = _scoring_settings(sdfs, trained, n_records, sql_dialect)
+    params["prediction_rules_dropped"] = dropped
+    if dropped:
+        log.warning("blocking: %d prediction rules dropped (oversized blocks)", len(dropped))
+    linker = Linker(sdfs, scoring, log_level=backend.SPLINK_LOG_LEVEL)
+    report.save_model_charts(linker, out_dir)
+    scored = predict.predict_pairs(linker)
+    predictions = relatives.guard_relatives(linker, scored, pa.concat_tables(inputs.values()))
+    faults.kill_point("linkage:after_prediction")
+    return linker, scored, predictions
+
+
+def _cluster(
+    linker: Linker,
+    scored,
+    predictions,
+    thresholds: settings.Thresholds,
+    out_dir: Path,
+    dashboards: bool,
+) -> _Linked:
+    """Cluster at the three thresholds; write the scored pairs (and the dashboards)."""
+    comparisons, links = predict.count_pairs(linker, predictions, thresholds.default)
+    guarded = predict.count_guarded(linker, predictions)
+    raw, default_clusters = clustering.cluster_all(linker, predictions, thresholds)
+    faults.kill_point("linkage:after_clustering")
+    edges = predict.edges_at_or_above(linker, predictions, thresholds.default)
+    with atomic.atomic_path(out_dir / layout.PAIRS_FILE) as tmp:
+        pq.write_table(predict.scored_pairs(linker, predictions), tmp)
+    if dashboards:
+        _dashboards(linker, scored, predictions, default_clusters, out_dir)
+    return _Linked(raw, edges, comparisons, links, guarded)
+
+
+def _nothing_to_link(records: pa.Table, out_dir: Path) -> _Linked:
+    """0 or 1 records: every record is a person of one record, no Splink run, no pairs."""
+    raw, edges = _singletons(records)
+    with atomic.atomic_path(out_dir / layout.PAIRS_FILE) as tmp:
+        pq.write_table(predict.no_scored_pairs(), tmp)
+    return _Linked(raw, edges)
+
+
+def _assign_ids(
+    records: pa.Table, linked: _Linked, previous: pd.DataFrame | None
+) -> tuple[pd.DataFrame, StableIdCounts]:
+    """The lookup frame: each record's cluster, match confidence and stable ids (person
+    ids carried over from the previous release's lookup), in key order."""
+    frame = records.select(["unique_id", *KEY]).to_pandas().set_index("unique_id")
+    frame = frame.join(linked.raw, how="left")
+    unclustered = int(frame["cluster_default"].isna().sum())
+    if unclustered:
+        raise RuntimeError(f"{unclustered} records got no cluster from Splink")
+    frame["match_confidence"] = clustering.match_confidence(frame.index, linked.edges)
+    frame = frame.sort_values(KEY, kind="mergesort").reset_index(drop=True)
+    frame["person_id"], counts = assign_person_ids(frame, "cluster_default", previous)
+    frame["cluster_high"] = label_ids(frame, "cluster_high", HIGH_PREFIX)
+    frame["cluster_low"] = label_ids(frame, "cluster_low", LOW_PREFIX)
+    return frame, counts
+
+
+def _result(
+    frame: pd.DataFrame,
+    inputs: dict[str, pa.Table],
+    linked: _Linked,
+    counts: StableIdCounts,
+    thresholds: settings.Thresholds,
+    params: dict,
+    out_dir: Path,
+    started: float,
+) -> LinkResult:
+    """The counts and quality figures of the run (no row values)."""
+    n = len(frame)
+    link = frame[XJS_LINK_SCHEMA.names]
+    return LinkResult(
+        records=n,
+        persons=int(frame["person_id"].nunique()),
+        persons_high=int(frame["cluster_high"].nunique()),
+        persons_low=int(frame["cluster_low"].nunique()),
+        links=linked.links,
+        comparisons=linked.comparisons,
+        records_by_source={s: t.num_rows for s, t in inputs.items()},
+        stable_ids=counts,
+        thresholds=thresholds.as_dict(),
+        training=params,
+        quality={
+            "comparisons_per_record": round(linked.comparisons / max(n, 1), 3),
+            "guarded_pairs": linked.guarded,
+            "cluster_sizes": quality.size_distribution(link["person_id"]),
+            "link_rates": quality.link_rates(link),
+            "graph": quality.graph_flags(link, linked.edges),
+        },
+        seconds=round(time.monotonic() - started, 1),
+        xjs_link_path=out_dir / layout.XJS_LINK_FILE,
+        model_path=out_dir / layout.MODEL_FILE,
+        metadata_path=out_dir / layout.METADATA_FILE,
+    )
+
+
 def link_release(
     con: duckdb.DuckDBPyConnection,
     records_table: str,
     out_dir: Path,
     previous_link_path: Path | None = None,
     seed: int = 42,
-    thresholds: model.Thresholds = model.THRESHOLDS,
+    thresholds: settings.Thresholds = settings.THRESHOLDS,
     pinned_model: Path | None = None,
     dashboards: bool = True,
     fallback: Path | None = None,
@@ -231,13 +393,14 @@ def link_release(
     """Link every record of records_table (int_person_records shape) and write the lookup.
 
     Writes out_dir/xjs_link.parquet, model.json, pairs.parquet (scored pairs, for
-    evaluation), linkage_metadata.json and, with dashboards, Splink's comparison
-    viewer and cluster studio. previous_link_path: the previous release's
-    xjs_link.parquet, to carry person ids over. pinned_model: a trained model.json
-    to reuse instead of training (recorded in the metadata). fallback: a model.json
-    to use, with a warning in the metadata, when training cannot estimate enough;
-    without one, such a release stops with training.TrainingError before writing
-    anything. A release of 0 or 1 records needs no model: each record is a person.
+    evaluation), linkage_metadata.json, charts.json (for the report) and, with
+    dashboards, Splink's comparison viewer and cluster studio. previous_link_path:
+    the previous release's xjs_link.parquet, to carry person ids over. pinned_model:
+    a trained model.json to reuse instead of training (recorded in the metadata).
+    fallback: a model.json to use, with a warning in the metadata, when training
+    cannot estimate enough; without one, such a release stops with
+    training.TrainingError before writing anything. A release of 0 or 1 records
+    needs no model: each record is a person.
     """
     started = time.monotonic()
     backend.quiet_splink()
@@ -248,102 +411,30 @@ def link_release(
     n = records.num_rows
     previous = pd.read_parquet(previous_link_path) if previous_link_path else None
     log.info("linking %d records from %d sources", n, len(inputs))
-    paths = {name: out_dir / name for name in OUTPUT_FILES}
 
     db_api = backend.make_db_api()
     try:
         dialect = db_api.sql_dialect.sql_dialect_str
-        if pinned_model is not None:
-            trained = training.load_pinned(pinned_model, dialect)
-            params = {"reused_model": str(pinned_model), "seed": seed, "status": training.PINNED}
-        elif n < 2:
-            trained = training.untrained_model(dialect, seed)
-            params = {"seed": seed, "status": training.NOT_NEEDED}
-
+        trained, params = _pinned_or_untrained(pinned_model, n, seed, dialect)
         if n < 2:
-            # nothing to pair: every record is a person of one record, no Splink run
-            raw, edges = _singletons(records)
-            comparisons = links = guarded = 0
-            with atomic.atomic_path(paths[PAIRS_FILE]) as tmp:
-                pq.write_table(predict.no_scored_pairs(), tmp)
+            linked = _nothing_to_link(records, out_dir)
         else:
             sdfs = [db_api.register(t, dataset_display_name=s) for s, t in inputs.items()]
             faults.kill_point("linkage:before_training")
-            if pinned_model is None:
-                outcome = training.train(sdfs, n, seed, dialect)
-                report_ = outcome.report
-                if outcome.model is not None:
-                    trained = outcome.model
-                elif fallback is not None:
-                    trained = training.load_pinned(fallback, dialect)
-                    report_.fell_back(fallback)
-                    log.warning("training: %s", report_.warnings[-1])
-                else:
-                    raise training.TrainingError(report_.failure_message())
-                params = report_.as_dict()
+            if trained is None:
+                trained, params = _train(sdfs, n, seed, dialect, fallback)
             faults.kill_point("linkage:after_training")
-            scoring, dropped = _scoring_settings(sdfs, trained, n, dialect)
-            params["prediction_rules_dropped"] = dropped
-            if dropped:
-                log.warning(
-                    "blocking: %d prediction rules dropped (oversized blocks)", len(dropped)
-                )
-
-            linker = Linker(sdfs, scoring, log_level=backend.SPLINK_LOG_LEVEL)
-            report.save_model_charts(linker, out_dir)
-            scored = predict.predict_pairs(linker)
-            predictions = twins.guard_relatives(linker, scored, pa.concat_tables(inputs.values()))
-            faults.kill_point("linkage:after_prediction")
-            comparisons, links = predict.count_pairs(linker, predictions, thresholds.default)
-            guarded = predict.count_guarded(linker, predictions)
-            raw, default_clusters = clustering.cluster_all(linker, predictions, thresholds)
-            faults.kill_point("linkage:after_clustering")
-            edges = predict.edges_at_or_above(linker, predictions, thresholds.default)
-            with atomic.atomic_path(paths[PAIRS_FILE]) as tmp:
-                pq.write_table(predict.scored_pairs(linker, predictions), tmp)
-            if dashboards:
-                _dashboards(linker, scored, predictions, default_clusters, out_dir)
+            linker, scored, predictions = _score_and_guard(
+                sdfs, inputs, trained, params, dialect, out_dir
+            )
+            linked = _cluster(linker, scored, predictions, thresholds, out_dir, dashboards)
     finally:
         backend.close_db_api(db_api)
 
-    frame = records.select(["unique_id", *KEY]).to_pandas().set_index("unique_id")
-    frame = frame.join(raw, how="left")
-    unclustered = int(frame["cluster_default"].isna().sum())
-    if unclustered:
-        raise RuntimeError(f"{unclustered} records got no cluster from Splink")
-    frame["match_confidence"] = clustering.match_confidence(frame.index, edges)
-    frame = frame.sort_values(KEY, kind="mergesort").reset_index(drop=True)
-    frame["person_id"], counts = assign_person_ids(frame, "cluster_default", previous)
-    frame["cluster_high"] = label_ids(frame, "cluster_high", HIGH_PREFIX)
-    frame["cluster_low"] = label_ids(frame, "cluster_low", LOW_PREFIX)
-
-    _write_link(frame, paths[XJS_LINK_FILE])
-    _write_json(trained, paths[MODEL_FILE])
-    link = frame[XJS_LINK_SCHEMA.names]
-    result = LinkResult(
-        records=n,
-        persons=int(frame["person_id"].nunique()),
-        persons_high=int(frame["cluster_high"].nunique()),
-        persons_low=int(frame["cluster_low"].nunique()),
-        links=links,
-        comparisons=comparisons,
-        records_by_source={s: t.num_rows for s, t in inputs.items()},
-        stable_ids=counts,
-        thresholds=thresholds.as_dict(),
-        training=params,
-        quality={
-            "comparisons_per_record": round(comparisons / max(n, 1), 3),
-            "guarded_pairs": guarded,
-            "cluster_sizes": quality.size_distribution(link["person_id"]),
-            "link_rates": quality.link_rates(link),
-            "graph": quality.graph_flags(link, edges),
-        },
-        seconds=round(time.monotonic() - started, 1),
-        xjs_link_path=paths[XJS_LINK_FILE],
-        model_path=paths[MODEL_FILE],
-        metadata_path=paths[METADATA_FILE],
-    )
-    _write_json(result.metadata(), paths[METADATA_FILE])
-    report.write_report(out_dir)
+    frame, counts = _assign_ids(records, linked, previous)
+    _write_link(frame, out_dir / layout.XJS_LINK_FILE)
+    _write_json(trained, out_dir / layout.MODEL_FILE)
+    result = _result(frame, inputs, linked, counts, thresholds, params, out_dir, started)
+    _write_json(result.metadata(), result.metadata_path)
     log.info("linked %d records into %d persons", result.records, result.persons)
     return result

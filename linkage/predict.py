@@ -53,7 +53,7 @@ def edges_at_or_above(
 
 
 def count_guarded(linker: Linker, predictions: SplinkDataFrame) -> int:
-    """Scored pairs the relatives guard held down (twins.py)."""
+    """Scored pairs the relatives guard held down (relatives.py)."""
     df = query(
         linker,
         f"SELECT count(*) FILTER (WHERE possible_relatives) AS n FROM {predictions.templated_name}",

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import splink
 
-from xjs import atomic
+from xjs import atomic, layout
 
-REPORT_FILE = "report.html"
 CHARTS_FILE = "charts.json"
 JS_DIR = Path(splink.__file__).parent / "internals" / "files" / "external_js"
 JS_FILES = ("vega@5.31.0", "vega-lite@5.2.0", "vega-embed@6.20.2")
@@ -216,12 +215,14 @@ text-align:right}th{background:#eee}td:first-child,td:nth-child(2){text-align:le
 
 
 def write_report(out_dir: Path, release_id: str | None = None) -> Path:
-    """(Re)write out_dir/report.html from the aggregates present in out_dir."""
+    """Write out_dir/report.html from the aggregates present in out_dir (once per release:
+    the linkage_report asset). Without truth there is no evaluation.json and no
+    journey_evaluation.json: the report leaves out the accuracy sections."""
     out_dir = Path(out_dir)
-    meta = _read(out_dir / "linkage_metadata.json") or {}
+    meta = _read(out_dir / layout.METADATA_FILE) or {}
     charts = _read(out_dir / CHARTS_FILE) or {}
-    ev = _read(out_dir / "evaluation.json")
-    journey = _read(out_dir / "journey_evaluation.json")
+    ev = _read(out_dir / layout.EVALUATION_FILE)
+    journey = _read(out_dir / layout.JOURNEY_EVALUATION_FILE)
     js = "".join(f"<script>{(JS_DIR / f).read_text(encoding='utf-8')}</script>" for f in JS_FILES)
     title = f"Linkage quality report{' - release ' + release_id if release_id else ''}"
     parts = [f"<h1>{html.escape(title)}</h1>"]
@@ -252,4 +253,4 @@ def write_report(out_dir: Path, release_id: str | None = None) -> Path:
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
         f"<style>{CSS}</style>{js}</head><body>{''.join(parts)}</body></html>"
     )
-    return atomic.write_text(out_dir / REPORT_FILE, doc)
+    return atomic.write_text(out_dir / layout.REPORT_FILE, doc)

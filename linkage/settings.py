@@ -2,7 +2,7 @@
 
 Split by concern like MoJ's Core Person Record model (hmpps-person-match):
 comparisons in linkage/comparisons.py, blocking and training rules in
-linkage/blocking.py, the twin guard in linkage/twins.py; this module assembles
+linkage/blocking.py, the relatives guard in linkage/relatives.py; this module assembles
 them and holds the three thresholds.
 """
 
@@ -31,7 +31,7 @@ class Thresholds:
     Tuned on synthetic drops: below ~0.9 false links between namesakes sharing a
     date of birth start to chain into clusters; above ~0.99 recall drops for
     records carrying no identifier (family and civil parties). The relatives guard's
-    caps (twins.py) sit between them: household pairs without a DOB link at low only,
+    caps (relatives.py) sit between them: household pairs without a DOB link at low only,
     namesakes without a DOB at default but not high (tests/linkage/test_linkage_guard.py).
     """
 

@@ -33,8 +33,8 @@ from splink.blocking_analysis import count_comparisons_from_blocking_rules
 from splink.internals.exceptions import EMTrainingException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
-from linkage import backend, blocking
-from linkage import settings as model
+from linkage import backend, blocking, settings
+from xjs import layout
 
 log = logging.getLogger(__name__)
 
@@ -192,9 +192,9 @@ def _prior(sdfs: Sequence[SplinkDataFrame], rules: list) -> tuple[float | None, 
     total = counts["total_possible_comparison_count"]
     if observed == 0:
         return None, "no_pairs"
-    if observed > total * model.DETERMINISTIC_RECALL:
+    if observed > total * settings.DETERMINISTIC_RECALL:
         return None, "more_pairs_than_recall_allows"
-    return observed / model.DETERMINISTIC_RECALL / total, None
+    return observed / settings.DETERMINISTIC_RECALL / total, None
 
 
 def _is_underflow(err: ValueError) -> bool:
@@ -258,14 +258,14 @@ def train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialec
     """
     budget = blocking.block_budget(n_records)
     deterministic, skipped = _usable_rules(
-        sdfs, model.DETERMINISTIC_RULES, "prior", budget, sql_dialect
+        sdfs, settings.DETERMINISTIC_RULES, "prior", budget, sql_dialect
     )
     prior, why = _prior(sdfs, deterministic)
     if why:
         skipped.append(Skip("prior", "deterministic rules", why))
     linker = Linker(
         list(sdfs),
-        model.settings_creator(model.model_uid(seed), prior),
+        settings.settings_creator(settings.model_uid(seed), prior),
         log_level=backend.SPLINK_LOG_LEVEL,
     )
     max_pairs = u_max_pairs(n_records)
@@ -279,11 +279,11 @@ def train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialec
     if prior is None or not u_estimated:
         skipped += [
             Skip("em", blocking.rule_sql(r, sql_dialect), "not_run_prior_or_u_missing")
-            for r in model.EM_BLOCKING_RULES
+            for r in settings.EM_BLOCKING_RULES
         ]
     else:
         em_rules, em_skipped = _usable_rules(
-            sdfs, model.EM_BLOCKING_RULES, "em", budget, sql_dialect
+            sdfs, settings.EM_BLOCKING_RULES, "em", budget, sql_dialect
         )
         skipped += em_skipped
         for rule in em_rules:
@@ -308,7 +308,7 @@ def train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialec
     report = TrainingReport(
         seed=seed,
         u_max_pairs=max_pairs,
-        deterministic_recall=model.DETERMINISTIC_RECALL,
+        deterministic_recall=settings.DETERMINISTIC_RECALL,
         deterministic_rules=len(deterministic),
         em_rules=em_done,
         probability_two_random_records_match=prior,
@@ -366,7 +366,7 @@ def untrained_model(sql_dialect: str, seed: int) -> dict[str, Any]:
     """This model with nothing estimated: every level weight 0 (m = u), Splink's default
     prior. Written for a release with nothing to link (fewer than 2 records); its
     status NOT_NEEDED keeps later releases from falling back to it."""
-    return regularised(model.definition(sql_dialect, seed))
+    return regularised(settings.definition(sql_dialect, seed))
 
 
 def for_scoring(trained: dict[str, Any]) -> dict[str, Any]:
@@ -402,10 +402,10 @@ def definition_differences(saved: dict[str, Any], sql_dialect: str) -> list[str]
     sql_dialect: model version, link type and id columns, each prediction blocking rule,
     each comparison and each of its levels. Names only this model's own comparisons,
     levels and rules (never anything read from the saved file)."""
-    want = model.definition(sql_dialect)
+    want = settings.definition(sql_dialect)
     out = []
-    if model.version_of_uid(saved.get("linker_uid")) != model.MODEL_VERSION:
-        out.append(f"model version (expected {model.MODEL_VERSION})")
+    if settings.version_of_uid(saved.get("linker_uid")) != settings.MODEL_VERSION:
+        out.append(f"model version (expected {settings.MODEL_VERSION})")
     out += [label for key, label in SETTINGS_DEFINITION.items() if saved.get(key) != want[key]]
 
     rules, got_rules = (
@@ -460,7 +460,7 @@ def load_pinned(path: Path, sql_dialect: str = "duckdb") -> dict[str, Any]:
     if differences:
         raise PinnedModelError(
             f"pinned model {path.name} refused: it differs from the current model "
-            f"{model.MODEL_VERSION} in {len(differences)} place(s): {'; '.join(differences)}"
+            f"{settings.MODEL_VERSION} in {len(differences)} place(s): {'; '.join(differences)}"
         )
     return d
 
@@ -469,7 +469,7 @@ def resolve_pinned(reuse_model_from: str | None, releases_root: Path) -> Path | 
     """A release id (its linkage/model.json) or a path to a model.json; None to retrain."""
     if not reuse_model_from:
         return None
-    candidate = releases_root / reuse_model_from / "linkage" / "model.json"
+    candidate = releases_root / reuse_model_from / "linkage" / layout.MODEL_FILE
     path = candidate if candidate.exists() else Path(reuse_model_from)
     if not path.is_file():
         raise FileNotFoundError(f"no model to reuse at release or path {reuse_model_from!r}")

@@ -25,7 +25,13 @@ from synthetic.family_civil import generate_civil, generate_family
 from synthetic.population import Population, generate_population
 from synthetic.rates import DATASET_START
 from synthetic.writers import manifest_bytes, parquet_bytes, table_bytes, write_atomic
-from xjs.layout import check_release_id, landing_dir, manifest_path, truth_path
+from xjs.layout import (
+    check_release_id,
+    landing_dir,
+    mags_crown_truth_path,
+    manifest_path,
+    truth_path,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +45,6 @@ MAGS_CROWN_SCHEMA = pa.schema(
     [("crown_record_id", pa.string()), ("magistrates_record_id", pa.string())]
 )
 ERRORS_NAME = "errors.parquet"
-MAGS_CROWN_NAME = "mags_crown_truth.parquet"
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,7 @@ def generate_drop(data_dir: Path, release_id: str, people: int, seed: int) -> Dr
     write_atomic(truth_file, parquet_bytes(truth_table))
     errors_file = truth_file.with_name(ERRORS_NAME)
     write_atomic(errors_file, parquet_bytes(pa.Table.from_pydict(errors, schema=ERRORS_SCHEMA)))
-    links_file = truth_file.with_name(MAGS_CROWN_NAME)
+    links_file = mags_crown_truth_path(root, release_id)
     write_atomic(links_file, parquet_bytes(pa.Table.from_pydict(links, schema=MAGS_CROWN_SCHEMA)))
     write_atomic(manifest, manifest_bytes(release_id, created_at(release_id), files))
     return DropSummary(

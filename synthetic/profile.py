@@ -20,7 +20,7 @@ from contracts.identifiers import is_valid_cro, is_valid_pnc
 from contracts.landing import CRIMINAL_TABLES, LANDING_TABLES, PERSON_RECORD_TABLES
 from synthetic.rates import CORRECTABLE, ERROR_TYPES, RATES
 from xjs import drops
-from xjs.layout import truth_path
+from xjs.layout import mags_crown_truth_path, truth_path
 
 JUNK_NAME = re.compile(r"^(NOT ENTERED|MIG_ERROR_.*|NO_SHOW_.*)$")
 
@@ -280,7 +280,7 @@ def profile(data_dir: Path, release_id: str) -> Profile:
     if len(journeys):
         out.overall["prisoners_with_2plus_journeys"] = _share(journeys.to_numpy() >= 2)
     out.overall["name_dob_keys_shared_by_people"] = _collisions(frames, truth)
-    links_file = truth_file.with_name("mags_crown_truth.parquet")
+    links_file = mags_crown_truth_path(root, release_id)
     if links_file.exists() and crown:
         out.overall["crown_records_from_magistrates"] = (
             pq.read_metadata(links_file).num_rows / crown

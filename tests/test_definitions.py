@@ -12,6 +12,7 @@ from orchestration.definitions import defs
 from orchestration.defs.dbt import dbt_build_args
 from orchestration.defs.jobs import RELEASE_JOB
 from orchestration.defs.linkage import PERSON_RECORDS
+from xjs import layout
 
 
 def _graph():
@@ -78,7 +79,7 @@ def test_release_job_is_defined():
 
 
 def test_dbt_build_args_pass_release_warehouse_and_lookup_as_vars():
-    link = Path("/data/releases/2025-03-r2/linkage/xjs_link.parquet")
+    link = layout.xjs_link_path(Path("/data"), "2025-03-r2")
     args = dbt_build_args("2025-03-r2", Path("/data/warehouse/2025-03-r2.duckdb"), link)
     assert args[:2] == ["build", "--vars"]
     assert json.loads(args[2]) == {

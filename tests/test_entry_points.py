@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from xjs.layout import REPO_ROOT
+from xjs.layout import REPO_ROOT, xjs_link_path
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("entry_points")]
 
@@ -73,7 +73,7 @@ def test_xjs_run_by_path_without_the_venv_on_path(bare):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = (result.stdout + result.stderr).splitlines()
     assert len(lines) < MAX_RUN_LINES, result.stdout + result.stderr
-    assert (data / "releases" / RELEASE / "linkage" / "xjs_link.parquet").exists()
+    assert xjs_link_path(data, RELEASE).exists()
     # one line per stage; dbt's test lines and Splink's warnings are not on the console
     for stage in (
         "ingest",
@@ -99,7 +99,7 @@ def test_xjs_backfill_by_path_without_the_venv_on_path(bare):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{RELEASE}: " in result.stdout and " persons " in result.stdout
-    assert (data / "releases" / RELEASE / "linkage" / "xjs_link.parquet").exists()
+    assert xjs_link_path(data, RELEASE).exists()
     assert list((data / "logs" / RELEASE).glob("run-*.log"))
 
 

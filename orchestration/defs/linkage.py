@@ -1,9 +1,10 @@
-"""Linkage: int_person_records -> xjs_link (record -> person) -> evaluation.
+"""Linkage: int_person_records -> xjs_link (record -> person) -> evaluation -> report.
 
 The Splink work lives in linkage/; this module wires it into the graph and
 gates it: a blocking Pandera check on int_person_records before linkage, and
 one on xjs_link (every person record exactly once, ids well formed) before
-anything reads the lookup.
+anything reads the lookup. The linkage-quality report is one asset, downstream
+of everything it shows.
 """
 
 import json
@@ -20,7 +21,7 @@ from contracts.validation import arrow_to_pandas, validate
 from contracts.xjs_link import reconcile_records, xjs_link_schema
 from linkage import journey, report
 from linkage.evaluation import full_evaluation, worst_subgroup_gap
-from linkage.pipeline import PAIRS_FILE, fallback_model, link_release
+from linkage.pipeline import fallback_model, link_release
 from linkage.training import resolve_pinned
 from orchestration.checks import check_result
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
@@ -30,8 +31,6 @@ from research.coarsen import age_band
 from xjs import atomic, layout, verified
 
 PERSON_RECORDS = dg.AssetKey(PERSON_RECORDS_TABLE.split("."))  # as dagster-dbt keys it
-EVALUATION_FILE = "evaluation.json"
-JOURNEY_EVALUATION_FILE = "journey_evaluation.json"
 JOURNEY_MART = dg.AssetKey(["marts", "mags_crown_journey"])
 PINNED_MODEL_ENV = "XJS_PINNED_MODEL"
 
@@ -131,7 +130,6 @@ def xjs_link(
             "model_fallback": result.training.get("fallback_model") or "none",
             "seconds": round(result.seconds, 1),
             "path": dg.MetadataValue.path(str(result.xjs_link_path)),
-            "report": dg.MetadataValue.path(str(result.xjs_link_path.parent / report.REPORT_FILE)),
         }
     )
 
@@ -169,7 +167,7 @@ def xjs_link_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorag
 )
 def scored_pairs_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
     release_id = context.partition_key
-    pairs_path = layout.linkage_dir(storage.root, release_id) / PAIRS_FILE
+    pairs_path = layout.pairs_path(storage.root, release_id)
     link_sha256 = verified.sha256_of(layout.xjs_link_path(storage.root, release_id))
     pairs = pd.read_parquet(pairs_path, dtype_backend="pyarrow")
     known = set(_person_records(storage, release_id, "unique_id")["unique_id"].astype(str))
@@ -198,30 +196,28 @@ def _groups(storage: XjsStorage, release_id: str) -> pd.DataFrame:
     owners=["team:data-engineering"],
     description="Precision, recall and F1 (pairwise and B-cubed) at the three thresholds and "
     "over a threshold grid, per pair of sources and per subgroup, and blocking recall, against "
-    "the drop's ground truth (synthetic drops only; never feeds back). Re-renders the report.",
+    "the drop's ground truth (synthetic drops only; never feeds back).",
 )
 def linkage_evaluation(
     context: dg.AssetExecutionContext, storage: XjsStorage
 ) -> dg.MaterializeResult:
     started = time.perf_counter()
     release_id = context.partition_key
-    out_dir = layout.linkage_dir(storage.root, release_id)
     truth_path = layout.truth_path(storage.root, release_id)
     if not truth_path.exists():
         context.log.info(f"{release_id}: no ground truth, nothing to evaluate")
         return dg.MaterializeResult(metadata={"has_truth": False})
     link = pd.read_parquet(layout.xjs_link_path(storage.root, release_id))
-    meta = json.loads((out_dir / "linkage_metadata.json").read_text())
+    meta = json.loads(layout.metadata_path(storage.root, release_id).read_text())
     evaluation = full_evaluation(
         link,
-        pd.read_parquet(out_dir / PAIRS_FILE),
+        pd.read_parquet(layout.pairs_path(storage.root, release_id)),
         pd.read_parquet(truth_path),
         _groups(storage, release_id),
         meta["thresholds"],
     )
     evaluation["overall"] = evaluation["at_thresholds"]["default"]["pairwise"]
-    out = atomic.write_json(out_dir / EVALUATION_FILE, evaluation)
-    report_path = report.write_report(out_dir, release_id)
+    out = atomic.write_json(layout.evaluation_path(storage.root, release_id), evaluation)
     worst, gap = worst_subgroup_gap(evaluation)
     per_threshold = {}
     for name, d in evaluation["at_thresholds"].items():
@@ -253,7 +249,6 @@ def linkage_evaluation(
             },
             "seconds": round(time.perf_counter() - started, 2),
             "path": dg.MetadataValue.path(str(out)),
-            "report": dg.MetadataValue.path(str(report_path)),
         }
     )
 
@@ -272,20 +267,43 @@ def mags_crown_journey_evaluation(
     context: dg.AssetExecutionContext, storage: XjsStorage
 ) -> dg.MaterializeResult:
     release_id = context.partition_key
-    truth_path = journey.truth_path(layout.truth_path(storage.root, release_id).parent)
+    truth_path = layout.mags_crown_truth_path(storage.root, release_id)
     if not truth_path.exists():
-        context.log.info(f"{release_id}: no {journey.TRUTH_FILE}, nothing to evaluate")
+        context.log.info(f"{release_id}: no {truth_path.name}, nothing to evaluate")
         return dg.MaterializeResult(metadata={"has_truth": False})
     with storage.warehouse(release_id, read_only=True) as con:
         mart = con.sql("select * from marts.mags_crown_journey").df()
     result = journey.evaluate_journey(mart, pd.read_parquet(truth_path))
-    out_dir = layout.linkage_dir(storage.root, release_id)
-    out = atomic.write_json(out_dir / JOURNEY_EVALUATION_FILE, result)
-    report.write_report(out_dir, release_id)
+    out = atomic.write_json(layout.journey_evaluation_path(storage.root, release_id), result)
     return dg.MaterializeResult(
         metadata={
             "has_truth": True,
             **{k: v for k, v in result.items() if not isinstance(v, dict)},
             "path": dg.MetadataValue.path(str(out)),
+        }
+    )
+
+
+@dg.asset(
+    deps=[xjs_link, linkage_evaluation, mags_crown_journey_evaluation],
+    partitions_def=release_partitions,
+    group_name="linkage",
+    kinds={"html"},
+    owners=["team:data-engineering"],
+    description="The linkage-quality report (releases/<R>/linkage/report.html), written once "
+    "per release from the aggregates beside the lookup: model charts, counts, rates and graph "
+    "flags, and the evaluations against truth when the drop has truth (aggregates only).",
+)
+def linkage_report(context: dg.AssetExecutionContext, storage: XjsStorage) -> dg.MaterializeResult:
+    release_id = context.partition_key
+    evaluations = (
+        layout.evaluation_path(storage.root, release_id),
+        layout.journey_evaluation_path(storage.root, release_id),
+    )
+    path = report.write_report(layout.linkage_dir(storage.root, release_id), release_id)
+    return dg.MaterializeResult(
+        metadata={
+            "evaluations_shown": sum(p.exists() for p in evaluations),
+            "path": dg.MetadataValue.path(str(path)),
         }
     )

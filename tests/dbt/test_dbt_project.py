@@ -24,6 +24,7 @@ from contracts.identifiers import cro_number, is_valid_cro, is_valid_pnc, pnc_lo
 from contracts.landing import LANDING_TABLES
 from contracts.person_records import PERSON_RECORD_COLUMNS
 from contracts.xjs_link import XJS_LINK_SCHEMA
+from xjs import layout
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 RELEASE_ID = "2024-12"
@@ -594,7 +595,7 @@ def marts_build(dbt_build, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("dbt_marts")
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(dbt_build[0], warehouse)
-    link_path = tmp_path / "linkage" / "xjs_link.parquet"
+    link_path = tmp_path / "linkage" / layout.XJS_LINK_FILE
     link_path.parent.mkdir()
     con = duckdb.connect(str(warehouse), read_only=True)
     try:

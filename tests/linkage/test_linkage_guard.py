@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from linkage import comparisons, twins
+from linkage import comparisons, relatives
 
 COLUMNS = (
     "unique_id VARCHAR, first_name VARCHAR, middle_names VARCHAR, last_name VARCHAR,"
@@ -35,8 +35,8 @@ def _flags(left: tuple, right: tuple) -> tuple[bool, bool]:
     con.execute(f"INSERT INTO l VALUES ({', '.join('?' * 14)})", left)
     con.execute(f"INSERT INTO r VALUES ({', '.join('?' * 14)})", right)
     sql = (
-        f"SELECT ({twins.relatives_condition()}), ({twins.household_without_dob_condition()})"
-        " FROM l, r"
+        f"SELECT ({relatives.relatives_condition()}),"
+        f" ({relatives.household_without_dob_condition()}) FROM l, r"
     )
     out = con.execute(sql).fetchall()[0]
     con.close()
@@ -105,8 +105,8 @@ def test_caps_sit_between_the_thresholds():
     """Household pairs link only at the low threshold; namesakes not at the high one."""
     from linkage.settings import THRESHOLDS
 
-    household = twins._probability(twins.HOUSEHOLD_CAP_WEIGHT)
-    namesake = twins._probability(twins.NAMESAKE_CAP_WEIGHT)
+    household = relatives._probability(relatives.HOUSEHOLD_CAP_WEIGHT)
+    namesake = relatives._probability(relatives.NAMESAKE_CAP_WEIGHT)
     assert THRESHOLDS.low <= household < THRESHOLDS.default <= namesake < THRESHOLDS.high
 
 
@@ -137,6 +137,6 @@ def test_namesake_without_dob(left, right, expected):
     for t, row in (("l", left), ("r", right)):
         con.execute(f"CREATE TABLE {t} ({COLUMNS})")
         con.execute(f"INSERT INTO {t} VALUES ({', '.join('?' * 14)})", row)
-    got = con.execute(f"SELECT {twins.namesake_without_dob_condition()} FROM l, r").fetchall()
+    got = con.execute(f"SELECT {relatives.namesake_without_dob_condition()} FROM l, r").fetchall()
     con.close()
     assert bool(got[0][0]) is expected

@@ -19,10 +19,12 @@ from contracts.xjs_link import (
     XJS_LINK_SCHEMA,
     xjs_link_schema,
 )
+from linkage import report
 from linkage.evaluation import evaluate
 from linkage.pipeline import link_release
 from linkage.settings import THRESHOLDS
 from linkage.stable_ids import ID_PATTERN
+from xjs import layout
 
 F1_FLOOR = 0.93  # the fixture reaches ~0.97; its civil/family records are hard by design
 
@@ -49,7 +51,7 @@ def first_run(con, tmp_path_factory):
 def test_xjs_link_contract(first_run, fixture_data):
     result, out = first_run
     records, _ = fixture_data
-    table = pq.read_table(out / "xjs_link.parquet")
+    table = pq.read_table(out / layout.XJS_LINK_FILE)
     assert table.schema.equals(XJS_LINK_SCHEMA)
     link = table.to_pandas()
     assert len(link) == len(records) == result.records
@@ -78,7 +80,7 @@ def test_fixture_and_output_pass_the_contract_gates(con, first_run):
     _, out = first_run
     records = con.sql("SELECT * FROM int_person_records").to_arrow_table()
     person_records_schema().validate(records.to_pandas(types_mapper=pd.ArrowDtype), lazy=True)
-    link = pd.read_parquet(out / "xjs_link.parquet", dtype_backend="pyarrow")
+    link = pd.read_parquet(out / layout.XJS_LINK_FILE, dtype_backend="pyarrow")
     xjs_link_schema().validate(link, lazy=True)
 
 
@@ -93,14 +95,14 @@ def test_id_pattern_agrees_with_contract():
 
 def test_f1_floor(first_run, fixture_data):
     _, out = first_run
-    ev = evaluate(pd.read_parquet(out / "xjs_link.parquet"), fixture_data[1])
+    ev = evaluate(pd.read_parquet(out / layout.XJS_LINK_FILE), fixture_data[1])
     assert ev.overall.f1 >= F1_FLOOR, ev.overall.as_dict()
     assert ev.overall.precision >= 0.98
 
 
 def test_metadata_and_model(first_run):
     result, out = first_run
-    meta = json.loads((out / "linkage_metadata.json").read_text())
+    meta = json.loads((out / layout.METADATA_FILE).read_text())
     assert meta["thresholds"] == THRESHOLDS.as_dict()
     assert meta["records"] == result.records and meta["persons"] == result.persons
     assert meta["stable_ids"] == {
@@ -111,7 +113,7 @@ def test_metadata_and_model(first_run):
         "retired": 0,
     }
     assert meta["training"]["seed"] == 42
-    model = json.loads((out / "model.json").read_text())
+    model = json.loads((out / layout.MODEL_FILE).read_text())
     assert model["link_type"] == "link_and_dedupe"
     assert 0 < model["probability_two_random_records_match"] < 1
 
@@ -124,17 +126,17 @@ def test_caller_connection_only_read(con, first_run):
 def test_same_input_and_seed_give_same_outputs(con, first_run, tmp_path):
     _, out1 = first_run
     link_release(con, "int_person_records", tmp_path, None, seed=42)
-    assert (tmp_path / "model.json").read_bytes() == (out1 / "model.json").read_bytes()
-    assert pd.read_parquet(tmp_path / "xjs_link.parquet").equals(
-        pd.read_parquet(out1 / "xjs_link.parquet")
+    assert (tmp_path / layout.MODEL_FILE).read_bytes() == (out1 / layout.MODEL_FILE).read_bytes()
+    assert pd.read_parquet(tmp_path / layout.XJS_LINK_FILE).equals(
+        pd.read_parquet(out1 / layout.XJS_LINK_FILE)
     )
 
 
 def test_next_release_keeps_person_ids(con, first_run, tmp_path):
     _, out1 = first_run
-    result = link_release(con, "int_person_records", tmp_path, out1 / "xjs_link.parquet", seed=42)
-    before = pd.read_parquet(out1 / "xjs_link.parquet")
-    after = pd.read_parquet(tmp_path / "xjs_link.parquet")
+    result = link_release(con, "int_person_records", tmp_path, out1 / layout.XJS_LINK_FILE, seed=42)
+    before = pd.read_parquet(out1 / layout.XJS_LINK_FILE)
+    after = pd.read_parquet(tmp_path / layout.XJS_LINK_FILE)
     assert after.person_id.equals(before.person_id)
     assert result.stable_ids.as_dict() == {
         "kept": result.persons,
@@ -165,18 +167,18 @@ def test_pinned_model_is_reused_and_recorded(con, first_run, tmp_path):
         "int_person_records",
         tmp_path,
         None,
-        pinned_model=out1 / "model.json",
+        pinned_model=out1 / layout.MODEL_FILE,
         dashboards=False,
     )
-    assert (tmp_path / "model.json").read_bytes() == (out1 / "model.json").read_bytes()
-    assert result.training["reused_model"].endswith("model.json")
-    assert pd.read_parquet(tmp_path / "xjs_link.parquet").equals(
-        pd.read_parquet(out1 / "xjs_link.parquet")
+    assert (tmp_path / layout.MODEL_FILE).read_bytes() == (out1 / layout.MODEL_FILE).read_bytes()
+    assert result.training["reused_model"].endswith(layout.MODEL_FILE)
+    assert pd.read_parquet(tmp_path / layout.XJS_LINK_FILE).equals(
+        pd.read_parquet(out1 / layout.XJS_LINK_FILE)
     )
 
 
 def test_pinned_model_of_another_shape_rejected(con, tmp_path):
-    bad = tmp_path / "model.json"
+    bad = tmp_path / layout.MODEL_FILE
     bad.write_text(json.dumps({"comparisons": [{"output_column_name": "x"}]}))
     with pytest.raises(ValueError, match="expected"):
         link_release(con, "int_person_records", tmp_path / "out", pinned_model=bad)
@@ -184,7 +186,9 @@ def test_pinned_model_of_another_shape_rejected(con, tmp_path):
 
 def test_quality_outputs_and_report_hold_no_row_values(first_run, fixture_data):
     result, out = first_run
-    for name in ("pairs.parquet", "charts.json", "report.html", "comparison_viewer.html"):
+    assert not (out / layout.REPORT_FILE).exists()  # the report is its own asset's, written once
+    report.write_report(out)  # as the linkage_report asset does, from the files beside
+    for name in (layout.PAIRS_FILE, "charts.json", layout.REPORT_FILE, "comparison_viewer.html"):
         assert (out / name).exists(), name
     assert (out / "cluster_studio.html").exists()
     q = result.quality
@@ -192,8 +196,8 @@ def test_quality_outputs_and_report_hold_no_row_values(first_run, fixture_data):
     assert sum(q["cluster_sizes"].values()) == result.persons
     assert set(q["graph"]) >= {"low_density_persons", "bridge_edges", "oversized_persons"}
     records, _ = fixture_data
-    text = (out / "report.html").read_text()
-    text += (out / "linkage_metadata.json").read_text()
+    text = (out / layout.REPORT_FILE).read_text()
+    text += (out / layout.METADATA_FILE).read_text()
     for column in ("record_id", "last_name", "postcode", "pnc"):
         values = records[column].dropna().astype(str)
         leaked = [v for v in values.unique() if len(v) >= 6 and v in text]

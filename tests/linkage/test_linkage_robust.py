@@ -19,10 +19,9 @@ from linkage_fixture_records import load_records, make_person_records
 
 from contracts.scored_pairs import scored_pairs_schema
 from contracts.xjs_link import xjs_link_schema
-from linkage import blocking, training
-from linkage import settings as model
+from linkage import blocking, settings, training
 from linkage.pipeline import fallback_model, link_release
-from xjs import verified
+from xjs import layout, verified
 
 IDENTIFIERS = ("pnc", "cro", "noms_number", "crn", "asn")
 DIALECT = "duckdb"
@@ -32,10 +31,10 @@ def _rule(rule) -> str:
     return blocking.rule_sql(rule, DIALECT)
 
 
-PNC_RULE = _rule(model.EM_BLOCKING_RULES[2])
-DOB_RULE = _rule(model.EM_BLOCKING_RULES[0])
-NAME_RULE = _rule(model.EM_BLOCKING_RULES[1])
-POSTCODE_RULE = _rule(model.EM_BLOCKING_RULES[3])
+PNC_RULE = _rule(settings.EM_BLOCKING_RULES[2])
+DOB_RULE = _rule(settings.EM_BLOCKING_RULES[0])
+NAME_RULE = _rule(settings.EM_BLOCKING_RULES[1])
+POSTCODE_RULE = _rule(settings.EM_BLOCKING_RULES[3])
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +48,7 @@ def trained_model(base_records, tmp_path_factory):
     out = tmp_path_factory.mktemp("trained")
     result = _link(base_records, out)
     assert result.training["status"] == training.TRAINED
-    return out / "model.json"
+    return out / layout.MODEL_FILE
 
 
 def _link(records: pd.DataFrame, out, **kwargs):
@@ -63,14 +62,14 @@ def _link(records: pd.DataFrame, out, **kwargs):
 
 def _assert_valid_lookup(out, records: pd.DataFrame) -> pd.DataFrame:
     """Every record of the release exactly once, and the lookup passes its contract."""
-    link = pd.read_parquet(out / "xjs_link.parquet", dtype_backend="pyarrow")
+    link = pd.read_parquet(out / layout.XJS_LINK_FILE, dtype_backend="pyarrow")
     xjs_link_schema().validate(link, lazy=True)
     assert len(link) == len(records)
     assert not link.duplicated(["source_table", "record_id"]).any()
     assert set(zip(link.source_table, link.record_id, strict=True)) == set(
         zip(records.source_table, records.record_id, strict=True)
     )
-    pairs = pd.read_parquet(out / "pairs.parquet", dtype_backend="pyarrow")
+    pairs = pd.read_parquet(out / layout.PAIRS_FILE, dtype_backend="pyarrow")
     scored_pairs_schema(set(records.unique_id)).validate(pairs, lazy=True)
     return link
 
@@ -80,7 +79,7 @@ def _skips(meta_training: dict) -> set[tuple[str, str, str]]:
 
 
 def _metadata(out) -> dict:
-    return json.loads((out / "linkage_metadata.json").read_text())
+    return json.loads((out / layout.METADATA_FILE).read_text())
 
 
 @pytest.mark.parametrize(
@@ -117,7 +116,7 @@ def test_empty_column_trains_and_records_what_it_skipped(base_records, tmp_path,
     meta = _metadata(tmp_path)["training"]
     assert meta["status"] == training.TRAINED and not meta["insufficient"]
     assert expected <= _skips(meta), _skips(meta)
-    assert meta["comparisons_with_values"] == len(model.COMPARISONS) - len(
+    assert meta["comparisons_with_values"] == len(settings.COMPARISONS) - len(
         [e for e in expected if e[0] == "m"]
     )
     assert result.training == meta
@@ -163,7 +162,7 @@ def test_two_records_without_a_model_stop_with_a_clear_message(base_records, tmp
         assert code in message
     for value in records[["record_id", "last_name", "pnc"]].dropna().astype(str).stack():
         assert value not in message
-    assert not (tmp_path / "xjs_link.parquet").exists()  # nothing half-written
+    assert not (tmp_path / layout.XJS_LINK_FILE).exists()  # nothing half-written
     assert err.value.__cause__ is None
 
 
@@ -177,7 +176,7 @@ def test_two_records_fall_back_to_a_model_with_a_warning(base_records, trained_m
     assert {"prior_not_estimated", "u_not_estimated"} <= set(meta["insufficient"])
     assert any("fell back" in w and trained_model.name in w for w in meta["warnings"])
     assert ("u", "random sampling", "too_few_pairs") in _skips(meta)
-    assert json.loads((tmp_path / "model.json").read_text()) == json.loads(
+    assert json.loads((tmp_path / layout.MODEL_FILE).read_text()) == json.loads(
         trained_model.read_text()
     )
     assert result.records == 2
@@ -190,11 +189,11 @@ def test_zero_or_one_record_gives_a_valid_lookup(base_records, tmp_path, n):
     link = _assert_valid_lookup(tmp_path, records)
     assert result.records == result.persons == n
     assert (link.match_confidence == 1.0).all()
-    assert pq.read_table(tmp_path / "pairs.parquet").num_rows == 0
+    assert pq.read_table(tmp_path / layout.PAIRS_FILE).num_rows == 0
     meta = _metadata(tmp_path)
     assert meta["training"]["status"] == training.NOT_NEEDED
     assert meta["comparisons"] == 0
-    saved = json.loads((tmp_path / "model.json").read_text())
+    saved = json.loads((tmp_path / layout.MODEL_FILE).read_text())
     assert training.definition_differences(saved, DIALECT) == []
 
 
@@ -225,7 +224,7 @@ def _no_prior_records(base_records: pd.DataFrame) -> pd.DataFrame:
 def test_too_little_estimated_without_a_model_stops(base_records, tmp_path):
     with pytest.raises(training.TrainingError, match="prior_not_estimated"):
         _link(_no_prior_records(base_records), tmp_path)
-    assert not (tmp_path / "xjs_link.parquet").exists()
+    assert not (tmp_path / layout.XJS_LINK_FILE).exists()
 
 
 def test_too_little_estimated_falls_back_with_a_warning(base_records, trained_model, tmp_path):
@@ -239,7 +238,7 @@ def test_too_little_estimated_falls_back_with_a_warning(base_records, trained_mo
     assert ("prior", "deterministic rules", "no_pairs") in skips
     # with no prior EM is not run (its result would be replaced anyway)
     assert all(
-        ("em", _rule(r), "not_run_prior_or_u_missing") in skips for r in model.EM_BLOCKING_RULES
+        ("em", _rule(r), "not_run_prior_or_u_missing") in skips for r in settings.EM_BLOCKING_RULES
     )
     assert meta["warnings"] and "prior_not_estimated" in meta["warnings"][0]
 
@@ -259,7 +258,7 @@ def _level(d: dict, comparison: str, i: int) -> dict:
 
 
 def _write(tmp_path, d: dict):
-    path = tmp_path / "model.json"
+    path = tmp_path / layout.MODEL_FILE
     path.write_text(json.dumps(d))
     return path
 
@@ -319,7 +318,7 @@ def test_pinned_model_that_differs_is_refused_by_name(saved_model, tmp_path, cha
 
 
 def test_pinned_model_not_json_is_refused(tmp_path):
-    path = tmp_path / "model.json"
+    path = tmp_path / layout.MODEL_FILE
     path.write_text("{not json ZEBEDEE")
     with pytest.raises(training.PinnedModelError, match="not a readable JSON") as err:
         training.load_pinned(path, DIALECT)
@@ -337,7 +336,7 @@ def test_link_release_refuses_a_differing_pinned_or_fallback_model(
         _link(base_records.head(40), out, pinned_model=bad)
     with pytest.raises(training.PinnedModelError, match="comparison date_of_birth level 3"):
         _link(base_records.head(2), out, fallback=bad)
-    assert not (out / "xjs_link.parquet").exists()
+    assert not (out / layout.XJS_LINK_FILE).exists()
 
 
 # --- which earlier model a release falls back to --------------------------------------
@@ -346,12 +345,12 @@ def test_link_release_refuses_a_differing_pinned_or_fallback_model(
 def _release(root, release_id: str, status: str | None) -> None:
     folder = root / "releases" / release_id / "linkage"
     folder.mkdir(parents=True)
-    (folder / "xjs_link.parquet").write_bytes(b"")
-    (folder / "model.json").write_text("{}")
+    (folder / layout.XJS_LINK_FILE).write_bytes(b"")
+    (folder / layout.MODEL_FILE).write_text("{}")
     training_meta = {} if status is None else {"status": status}
-    (folder / "linkage_metadata.json").write_text(json.dumps({"training": training_meta}))
+    (folder / layout.METADATA_FILE).write_text(json.dumps({"training": training_meta}))
     for check in verified.REQUIRED_CHECKS:  # only a verified lookup is a release to fall back on
-        verified.record(folder, check, True, verified.sha256_of(folder / "xjs_link.parquet"))
+        verified.record(folder, check, True, verified.sha256_of(folder / layout.XJS_LINK_FILE))
 
 
 def test_fallback_is_the_newest_earlier_release_with_an_estimated_model(tmp_path):
@@ -361,7 +360,7 @@ def test_fallback_is_the_newest_earlier_release_with_an_estimated_model(tmp_path
     _release(tmp_path, "2024-03", training.NOT_NEEDED)  # untrained: never a fallback
     _release(tmp_path, "2024-06", training.TRAINED)  # later than the release
     found = fallback_model(tmp_path, "2024-05")
-    assert found == tmp_path / "releases" / "2024-02" / "linkage" / "model.json"
+    assert found == tmp_path / "releases" / "2024-02" / "linkage" / layout.MODEL_FILE
     assert fallback_model(tmp_path, "2024-02").parent.parent.name == "2024-01"
     assert fallback_model(tmp_path, "2024-01") is None
     (tmp_path / "releases" / "2024-02" / "linkage" / verified.MARKER_FILE).unlink()

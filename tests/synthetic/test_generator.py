@@ -14,7 +14,7 @@ from contracts.identifiers import CRN, NOMS_NUMBER, is_valid_cro, is_valid_pnc
 from contracts.landing import LANDING_TABLES, PERSON_RECORD_TABLES
 from synthetic import generate_drop, snapshot_date
 from synthetic.generator import build_tables, created_at
-from xjs.layout import landing_dir, manifest_path, truth_path
+from xjs.layout import landing_dir, mags_crown_truth_path, manifest_path, truth_path
 
 PEOPLE, SEED = 1000, 11
 EARLY, LATE = "2020-06", "2024-12"  # OASys starts 2021-07: absent from EARLY
@@ -240,7 +240,7 @@ def test_later_release_corrects_some_values(root):
 def test_mags_crown_truth_links_committals(root):
     crown = {r["record_id"]: r for r in read_table(root, LATE, "crown_defendants")}
     mags = {r["record_id"]: r for r in read_table(root, LATE, "magistrates_defendants")}
-    links = pq.read_table(truth_path(root, LATE).with_name("mags_crown_truth.parquet")).to_pylist()
+    links = pq.read_table(mags_crown_truth_path(root, LATE)).to_pylist()
     assert links and {link["crown_record_id"] for link in links} <= set(crown)
     person = {(t["source_table"], t["record_id"]): t["person_id"] for t in truth(root, LATE)}
     for link in links:
