@@ -97,3 +97,14 @@ def test_the_marts_read_the_one_lookup_the_xjs_link_checks_gate():
     for mart in ("persons", "mags_crown_journey", "research_person_events"):
         assert link in graph.get(dg.AssetKey(["marts", mart])).parent_keys, mart
     assert not any(k.path[0] == "linkage" for k in graph.get_all_asset_keys())
+
+
+def test_the_report_is_one_asset_downstream_of_what_it_shows():
+    graph = _graph()
+    report = graph.get(dg.AssetKey("linkage_report"))
+    assert report.group_name == "linkage"
+    assert set(report.parent_keys) == {
+        dg.AssetKey("xjs_link"),
+        dg.AssetKey("linkage_evaluation"),
+        dg.AssetKey("mags_crown_journey_evaluation"),
+    }
