@@ -224,13 +224,13 @@ def _print_summary(out: Console, root: Path, release: str, outcome, seconds: flo
         out.print(f"Quarantined values: {quarantined:,} (nulled in staging, listed by reason)")
     for label, path in (
         ("xjs_link", layout.xjs_link_path(root, release)),
-        ("Linkage report", layout.report_path(root, release)),
+        ("Linkage report", layout.linkage_file(root, release, layout.REPORT_FILE)),
         ("Research release", layout.research_dir(root, release)),
         ("Full log", outcome.log_path),
     ):
         out.print(f"{label + ':':<18}{path}")
     out.print(f"Took {seconds:.0f} s. Browse the run: make ui")
-    atomic.write_json(layout.run_summary_path(root, release), metadata)
+    atomic.write_json(layout.linkage_file(root, release, layout.RUN_SUMMARY_FILE), metadata)
 
 
 if __name__ == "__main__":

@@ -58,9 +58,9 @@ def test_release_runs_end_to_end_and_meets_the_contract(data_dir):
     evaluation = outcome.metadata["linkage_evaluation"]
     assert evaluation["has_truth"] is True
     assert evaluation["f1"] >= F1_FLOOR, evaluation
-    saved = json.loads(layout.evaluation_path(data_dir, RELEASE).read_text())
+    saved = json.loads(layout.linkage_file(data_dir, RELEASE, layout.EVALUATION_FILE).read_text())
     assert saved["overall"]["f1"] == pytest.approx(evaluation["f1"])
-    assert layout.model_path(data_dir, RELEASE).exists()
+    assert layout.linkage_file(data_dir, RELEASE, layout.MODEL_FILE).exists()
     assert outcome.metadata["xjs_link"]["records"] == len(truth)
 
 

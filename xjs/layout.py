@@ -55,7 +55,7 @@ def linkage_dir(root: Path, release_id: str) -> Path:
 
 
 # The files of releases/<R>/linkage/ (internal, secure), named once. Code that works in an
-# arbitrary linkage folder (linkage/, tests) joins these names; the rest uses the functions.
+# arbitrary linkage folder (linkage/, tests) joins these names; the rest calls linkage_file.
 XJS_LINK_FILE = "xjs_link.parquet"
 MODEL_FILE = "model.json"
 METADATA_FILE = "linkage_metadata.json"
@@ -75,34 +75,6 @@ def linkage_file(root: Path, release_id: str, name: str) -> Path:
 
 def xjs_link_path(root: Path, release_id: str) -> Path:
     return linkage_file(root, release_id, XJS_LINK_FILE)
-
-
-def model_path(root: Path, release_id: str) -> Path:
-    return linkage_file(root, release_id, MODEL_FILE)
-
-
-def metadata_path(root: Path, release_id: str) -> Path:
-    return linkage_file(root, release_id, METADATA_FILE)
-
-
-def pairs_path(root: Path, release_id: str) -> Path:
-    return linkage_file(root, release_id, PAIRS_FILE)
-
-
-def evaluation_path(root: Path, release_id: str) -> Path:
-    return linkage_file(root, release_id, EVALUATION_FILE)
-
-
-def journey_evaluation_path(root: Path, release_id: str) -> Path:
-    return linkage_file(root, release_id, JOURNEY_EVALUATION_FILE)
-
-
-def report_path(root: Path, release_id: str) -> Path:
-    return linkage_file(root, release_id, REPORT_FILE)
-
-
-def run_summary_path(root: Path, release_id: str) -> Path:
-    return linkage_file(root, release_id, RUN_SUMMARY_FILE)
 
 
 def mags_crown_truth_path(root: Path, release_id: str) -> Path:

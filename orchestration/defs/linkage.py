@@ -167,7 +167,7 @@ def xjs_link_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorag
 )
 def scored_pairs_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
     release_id = context.partition_key
-    pairs_path = layout.pairs_path(storage.root, release_id)
+    pairs_path = layout.linkage_file(storage.root, release_id, layout.PAIRS_FILE)
     link_sha256 = verified.sha256_of(layout.xjs_link_path(storage.root, release_id))
     pairs = pd.read_parquet(pairs_path, dtype_backend="pyarrow")
     known = set(_person_records(storage, release_id, "unique_id")["unique_id"].astype(str))
@@ -208,16 +208,20 @@ def linkage_evaluation(
         context.log.info(f"{release_id}: no ground truth, nothing to evaluate")
         return dg.MaterializeResult(metadata={"has_truth": False})
     link = pd.read_parquet(layout.xjs_link_path(storage.root, release_id))
-    meta = json.loads(layout.metadata_path(storage.root, release_id).read_text())
+    meta = json.loads(
+        layout.linkage_file(storage.root, release_id, layout.METADATA_FILE).read_text()
+    )
     evaluation = full_evaluation(
         link,
-        pd.read_parquet(layout.pairs_path(storage.root, release_id)),
+        pd.read_parquet(layout.linkage_file(storage.root, release_id, layout.PAIRS_FILE)),
         pd.read_parquet(truth_path),
         _groups(storage, release_id),
         meta["thresholds"],
     )
     evaluation["overall"] = evaluation["at_thresholds"]["default"]["pairwise"]
-    out = atomic.write_json(layout.evaluation_path(storage.root, release_id), evaluation)
+    out = atomic.write_json(
+        layout.linkage_file(storage.root, release_id, layout.EVALUATION_FILE), evaluation
+    )
     worst, gap = worst_subgroup_gap(evaluation)
     per_threshold = {}
     for name, d in evaluation["at_thresholds"].items():
@@ -274,7 +278,9 @@ def mags_crown_journey_evaluation(
     with storage.warehouse(release_id, read_only=True) as con:
         mart = con.sql("select * from marts.mags_crown_journey").df()
     result = journey.evaluate_journey(mart, pd.read_parquet(truth_path))
-    out = atomic.write_json(layout.journey_evaluation_path(storage.root, release_id), result)
+    out = atomic.write_json(
+        layout.linkage_file(storage.root, release_id, layout.JOURNEY_EVALUATION_FILE), result
+    )
     return dg.MaterializeResult(
         metadata={
             "has_truth": True,
@@ -297,8 +303,8 @@ def mags_crown_journey_evaluation(
 def linkage_report(context: dg.AssetExecutionContext, storage: XjsStorage) -> dg.MaterializeResult:
     release_id = context.partition_key
     evaluations = (
-        layout.evaluation_path(storage.root, release_id),
-        layout.journey_evaluation_path(storage.root, release_id),
+        layout.linkage_file(storage.root, release_id, layout.EVALUATION_FILE),
+        layout.linkage_file(storage.root, release_id, layout.JOURNEY_EVALUATION_FILE),
     )
     path = report.write_report(layout.linkage_dir(storage.root, release_id), release_id)
     return dg.MaterializeResult(

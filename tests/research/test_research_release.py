@@ -261,7 +261,9 @@ def test_every_count_of_linkage_quality_passes_the_disclosure_rules(released):
     assert rates and all(round(r, disclosure.RATE_DECIMALS) == r for r in rates)
     assert "training" not in published["linkage"]  # seeds and model parameters stay internal
     # the rules bite: the internal numbers it comes from break them
-    internal = build._numbers_only(json.loads(layout.metadata_path(released, RELEASE).read_text()))
+    internal = build._numbers_only(
+        json.loads(layout.linkage_file(released, RELEASE, layout.METADATA_FILE).read_text())
+    )
     assert disclosure.check_numbers(internal)["published_counts_not_rounded"] > 0
 
 
