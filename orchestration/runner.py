@@ -62,8 +62,8 @@ def stage_of(step_key: str) -> str:
         return LINK
     if step_key == "dbt_marts":
         return MARTS
-    if step_key.endswith("_evaluation"):
-        return EVALUATE
+    if step_key.endswith("_evaluation") or step_key == "linkage_report":
+        return EVALUATE  # the report shows the evaluations: it finishes their stage
     if step_key.startswith("research_release"):
         return RESEARCH
     return "other"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import duckdb
 import pandas as pd
@@ -202,3 +203,30 @@ def test_quality_outputs_and_report_hold_no_row_values(first_run, fixture_data):
         values = records[column].dropna().astype(str)
         leaked = [v for v in values.unique() if len(v) >= 6 and v in text]
         assert not leaked, f"{column}: {len(leaked)} values in the report"
+
+
+def test_the_report_asset_writes_the_report_once_without_truth(first_run, tmp_path):
+    """A drop without truth: no evaluation files, and the report leaves their sections out."""
+    import dagster as dg
+
+    from orchestration.defs.linkage import linkage_report
+    from orchestration.defs.resources import XjsStorage
+
+    _, out = first_run
+    release = "2024-12"
+    linkage = layout.linkage_dir(tmp_path, release)
+    shutil.copytree(out, linkage, ignore=shutil.ignore_patterns(layout.REPORT_FILE))
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("releases", [release])
+    result = dg.materialize(
+        [linkage_report],
+        partition_key=release,
+        instance=instance,
+        resources={"storage": XjsStorage(data_dir=str(tmp_path))},
+    )
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("linkage_report")
+    assert materialization.metadata["evaluations_shown"].value == 0
+    text = (linkage / layout.REPORT_FILE).read_text()
+    assert "<h2>Overview</h2>" in text and "<h2>Persons by number of records</h2>" in text
+    assert "against truth" not in text
