@@ -17,15 +17,9 @@
 
 with
 
-source as (
-
-    select * from {{ source('landing', 'civil_parties') }}
-
-),
-
 checked as (
 
-    {{ defect_checked('source', defect_rules) }}
+    {{ defect_checked(source('landing', 'civil_parties'), defect_rules) }}
 
 ),
 

@@ -20,15 +20,9 @@
 
 with
 
-source as (
-
-    select * from {{ source('landing', 'family_parties') }}
-
-),
-
 checked as (
 
-    {{ defect_checked('source', defect_rules) }}
+    {{ defect_checked(source('landing', 'family_parties'), defect_rules) }}
 
 ),
 

@@ -27,15 +27,9 @@
 
 with
 
-source as (
-
-    select * from {{ source('landing', 'magistrates_defendants') }}
-
-),
-
 checked as (
 
-    {{ defect_checked('source', defect_rules) }}
+    {{ defect_checked(source('landing', 'magistrates_defendants'), defect_rules) }}
 
 ),
 

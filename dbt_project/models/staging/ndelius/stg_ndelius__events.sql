@@ -23,15 +23,9 @@
 
 with
 
-source as (
-
-    select * from {{ source('landing', 'probation_events') }}
-
-),
-
 checked as (
 
-    {{ defect_checked('source', defect_rules) }}
+    {{ defect_checked(source('landing', 'probation_events'), defect_rules) }}
 
 ),
 

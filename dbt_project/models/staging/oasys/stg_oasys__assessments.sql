@@ -28,15 +28,9 @@
 
 with
 
-source as (
-
-    select * from {{ source('landing', 'oasys_assessments') }}
-
-),
-
 checked as (
 
-    {{ defect_checked('source', defect_rules) }}
+    {{ defect_checked(source('landing', 'oasys_assessments'), defect_rules) }}
 
 ),
 

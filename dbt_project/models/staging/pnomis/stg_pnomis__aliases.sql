@@ -9,15 +9,9 @@
 
 with
 
-source as (
-
-    select * from {{ source('landing', 'prison_aliases') }}
-
-),
-
 checked as (
 
-    {{ defect_checked('source', defect_rules) }}
+    {{ defect_checked(source('landing', 'prison_aliases'), defect_rules) }}
 
 ),
 

@@ -23,15 +23,9 @@
 
 with
 
-source as (
-
-    select * from {{ source('landing', 'prison_journeys') }}
-
-),
-
 checked as (
 
-    {{ defect_checked('source', defect_rules) }}
+    {{ defect_checked(source('landing', 'prison_journeys'), defect_rules) }}
 
 ),
 

@@ -26,15 +26,9 @@
 
 with
 
-source as (
-
-    select * from {{ source('landing', 'crown_defendants') }}
-
-),
-
 checked as (
 
-    {{ defect_checked('source', defect_rules) }}
+    {{ defect_checked(source('landing', 'crown_defendants'), defect_rules) }}
 
 ),
 
