@@ -30,7 +30,7 @@ import dagster as dg
 from orchestration.definitions import defs as load_defs
 from orchestration.defs.jobs import RELEASE_JOB
 from orchestration.defs.partitions import release_partitions
-from xjs import layout
+from xjs import atomic, layout
 from xjs.messages import scrub
 
 # The stages of a release as the console shows them, in the order they finish.
@@ -311,16 +311,6 @@ def _instance() -> dg.DagsterInstance:
 PID_TAG, HOST_TAG = "xjs/pid", "xjs/host"  # which process runs an in-process run
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def reap_killed_runs(instance: dg.DagsterInstance) -> list[str]:
     """Fail the runs an `xjs run` process on this host started and died in (SIGKILL, OOM).
 
@@ -334,7 +324,7 @@ def reap_killed_runs(instance: dg.DagsterInstance) -> list[str]:
         pid, host = run.tags.get(PID_TAG, ""), run.tags.get(HOST_TAG)
         if not pid.isdigit() or host != socket.gethostname() or int(pid) == os.getpid():
             continue
-        if _alive(int(pid)):
+        if atomic.process_alive(int(pid)):
             continue
         instance.report_run_failed(run, "the process running it was killed")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)

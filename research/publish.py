@@ -73,16 +73,6 @@ def file_entries(folder: Path) -> list[dict]:
 TMP_PREFIX, LINK_PREFIX = ".research-tmp-", ".research-link-"
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def clean_leftovers(release_dir: Path) -> int:
     """Remove the temporary folders and staged links of killed runs (their pid is gone)."""
     removed = 0
@@ -92,7 +82,7 @@ def clean_leftovers(release_dir: Path) -> int:
         if not p.name.startswith((TMP_PREFIX, LINK_PREFIX)):
             continue
         pid = p.name.split("-")[2]
-        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and atomic.process_alive(int(pid)):
             continue  # another live process is writing it
         if p.is_symlink() or p.is_file():
             p.unlink(missing_ok=True)

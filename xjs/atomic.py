@@ -46,6 +46,17 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` still runs here: a killed run's leftovers are safe to clean."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True
+
+
 def temp_path(path: Path) -> Path:
     """A fresh temporary name beside path (same folder, so the rename stays on one filesystem)."""
     path = Path(path)
