@@ -10,6 +10,12 @@ PNC in long form `YYYY/NNNNNNNC` and CRO `NNNNNN/YYC`, check letter valid or nul
 # Where dbt builds it in each release's warehouse (schema.table).
 PERSON_RECORDS_TABLE = "intermediate.int_person_records"
 
+# Standardised values the contract fixes; dbt_project/macros/contract_values.sql and
+# macros/ethnicity.sql say the same in SQL (tests/dbt holds the two together).
+PLACEHOLDER_DATES_OF_BIRTH: tuple[str, ...] = ("1900-01-01", "1970-01-01")
+POSTCODE_PATTERN = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"  # canonical OUTCODE INCODE
+ETHNIC_GROUPS: tuple[str, ...] = ("White", "Mixed", "Asian", "Black", "Other")  # ONS 5 groups
+
 PERSON_RECORD_COLUMNS: dict[str, str] = {
     "unique_id": "VARCHAR",  # "<source_table>:<record_id>", unique across the release
     "source_table": "VARCHAR",
@@ -58,7 +64,7 @@ def person_records_schema():
         "source_table": ([pa.Check.isin(list(PERSON_RECORD_TABLES))], False),
         "record_id": ([], False),
         "sex": ([pa.Check.isin(["M", "F"])], True),
-        "postcode": ([pa.Check.str_matches(r"^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$")], True),
+        "postcode": ([pa.Check.str_matches(POSTCODE_PATTERN)], True),
         "pnc": ([pa.Check.str_matches(PNC_LONG.pattern)], True),
         "cro": ([pa.Check.str_matches(CRO_PATTERN.pattern)], True),
         "noms_number": ([pa.Check.str_matches(NOMS_NUMBER.pattern)], True),
@@ -66,7 +72,7 @@ def person_records_schema():
         "date_of_birth": (
             [
                 pa.Check(
-                    lambda s: ~s.astype(str).isin(["1900-01-01", "1970-01-01"]),
+                    lambda s: ~s.astype(str).isin(PLACEHOLDER_DATES_OF_BIRTH),
                     element_wise=False,
                     name="not_placeholder_date",
                 )
@@ -74,7 +80,7 @@ def person_records_schema():
             True,
         ),
         "ethnic_group": (
-            [pa.Check.isin(["White", "Mixed", "Asian", "Black", "Other"])],
+            [pa.Check.isin(list(ETHNIC_GROUPS))],
             True,
         ),
     }

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from contracts.identifiers import is_valid_cro, is_valid_pnc
 from contracts.landing import CRIMINAL_TABLES, LANDING_TABLES, PERSON_RECORD_TABLES
+from contracts.person_records import PLACEHOLDER_DATES_OF_BIRTH
 from synthetic.rates import CORRECTABLE, ERROR_TYPES, RATES
 from xjs import drops
 from xjs.layout import mags_crown_truth_path, truth_path
@@ -169,7 +170,7 @@ def _source_metrics(table: str, frame: pd.DataFrame, truth: pd.DataFrame) -> dic
     m["records_per_person"] = n / m["people"] if m["people"] else 0.0
     dob = _dob_text(frame[c.dob])
     m["dob_missing_seen"] = _share(dob.isna().to_numpy())
-    m["dob_placeholder_seen"] = _share(dob.isin(["1900-01-01", "1970-01-01"]).fillna(False))
+    m["dob_placeholder_seen"] = _share(dob.isin(list(PLACEHOLDER_DATES_OF_BIRTH)).fillna(False))
     m["forename_missing"] = _share(~_present(frame[c.forename]))
     if "party_role" in frame and table == "family_parties":
         adult = (frame.party_role != "Child").to_numpy()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PLACEHOLDERS = ("1900-01-01", "1970-01-01")
+from contracts.person_records import PLACEHOLDER_DATES_OF_BIRTH
+
+PLACEHOLDERS = PLACEHOLDER_DATES_OF_BIRTH  # as the contract names them
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,9 @@
         {%- set parsed = column %}
         {%- endif %}
         {%- if rule.get('dob') %}
-        when {{ parsed }} in (date '1900-01-01', date '1970-01-01') then 'placeholder'
+        when {{ parsed }} in (
+            {%- for placeholder in placeholder_dates_of_birth() %}date '{{ placeholder }}'{{ ", " if not loop.last }}{% endfor -%}
+        ) then 'placeholder'
         {%- endif %}
         when {{ parsed }} < date '1900-01-02' then 'before_1900'
         {%- if not rule.get('future_ok') %}

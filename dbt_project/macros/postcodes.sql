@@ -14,7 +14,7 @@
     {%- set compact = compact_postcode(column) -%}
     case
         when {{ compact }} = 'NF11NF' then null
-        when regexp_full_match({{ compact }}, '[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}')
+        when regexp_full_match({{ compact }}, '{{ postcode_shape() }}')
             then left({{ compact }}, length({{ compact }}) - 3) || ' ' || right({{ compact }}, 3)
     end
 {%- endmacro %}

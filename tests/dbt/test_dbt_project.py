@@ -22,7 +22,12 @@ from dbt.cli.main import dbtRunner
 
 from contracts.identifiers import cro_number, is_valid_cro, is_valid_pnc, pnc_long, pnc_short
 from contracts.landing import LANDING_TABLES
-from contracts.person_records import PERSON_RECORD_COLUMNS
+from contracts.person_records import (
+    ETHNIC_GROUPS,
+    PERSON_RECORD_COLUMNS,
+    PLACEHOLDER_DATES_OF_BIRTH,
+    POSTCODE_PATTERN,
+)
 from contracts.xjs_link import XJS_LINK_SCHEMA
 from xjs import layout
 
@@ -653,3 +658,30 @@ def test_marts_without_the_lookup_path_fail(dbt_build, tmp_path):
     shutil.copy(dbt_build[0], warehouse)
     result = run_dbt(["build", "--select", "persons"], warehouse, tmp_path)
     assert not result.success
+
+
+# --- values the contract fixes: SQL macros against contracts/person_records.py ---------
+
+
+def test_sql_contract_values_agree_with_python(tmp_path):
+    warehouse = tmp_path / "values.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    codes = ["W1", "W3", "M2", "A1", "A4", "B2", "O1", "O9", "WHITE BRITISH", "INDIAN", "X9", ""]
+    inline = (
+        "select '{{ placeholder_dates_of_birth() | join(',') }}' as placeholders,"
+        " '{{ postcode_shape() }}' as shape,"
+        " (select list(distinct {{ ethnic_group('v') }}) from (values "
+        + ", ".join(f"('{c}')" for c in codes)
+        + ") as t(v)) as groups"
+    )
+    result = run_dbt(["compile", "--inline", inline], warehouse, tmp_path)
+    assert result.success, "dbt compile --inline failed"
+    [node_result] = result.result.results
+    con = duckdb.connect(str(warehouse))
+    try:
+        [(placeholders, shape, groups)] = con.execute(node_result.node.compiled_code).fetchall()
+    finally:
+        con.close()
+    assert tuple(placeholders.split(",")) == PLACEHOLDER_DATES_OF_BIRTH
+    assert "^" + shape[: -len("[0-9][A-Z]{2}")] + " [0-9][A-Z]{2}$" == POSTCODE_PATTERN
+    assert {g for g in groups if g is not None} == set(ETHNIC_GROUPS)
