@@ -99,9 +99,11 @@
         {%- set parsed = column %}
         {%- endif %}
         {%- if rule.get('dob') %}
-        when {{ parsed }} in (
-            {%- for placeholder in placeholder_dates_of_birth() %}date '{{ placeholder }}'{{ ", " if not loop.last }}{% endfor -%}
-        ) then 'placeholder'
+        {%- set placeholders = [] %}
+        {%- for placeholder in placeholder_dates_of_birth() %}
+        {%- do placeholders.append("date '" ~ placeholder ~ "'") %}
+        {%- endfor %}
+        when {{ parsed }} in ({{ placeholders | join(', ') }}) then 'placeholder'
         {%- endif %}
         when {{ parsed }} < date '1900-01-02' then 'before_1900'
         {%- if not rule.get('future_ok') %}
