@@ -9,13 +9,12 @@ nulled in staging, and every other row stays clean. The gate
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pytest
-from dbt.cli.main import dbtRunner
+from dbt_invoke import run_dbt
 
 from contracts import defects
 from contracts.identifiers import cro_number, pnc_long, pnc_short
@@ -24,8 +23,6 @@ from contracts.landing_schemas import LANDING_SCHEMAS
 from contracts.validation import arrow_to_pandas, validate
 from orchestration.defs.quarantine import gate_result, read_aggregates
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-RELEASE_ID = "2024-12"
 D = dt.date
 
 PNC = pnc_long(1998, 4567890)
@@ -292,25 +289,6 @@ def write_landing(path: Path, rows: dict[str, list[dict]]) -> None:
             con.unregister("rows")
     finally:
         con.close()
-
-
-def run_dbt(args: list[str], warehouse: Path, tmp_path: Path):
-    dbt_vars = {"warehouse_path": str(warehouse), "release_id": RELEASE_ID}
-    return dbtRunner().invoke(
-        [
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-            "--vars",
-            json.dumps(dbt_vars),
-        ]
-    )
 
 
 def build_staging(tmp_path: Path, rows: dict[str, list[dict]]) -> Path:

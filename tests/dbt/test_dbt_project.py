@@ -9,7 +9,6 @@ to contracts/identifiers.py on many generated identifiers.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import shutil
 from pathlib import Path
@@ -18,7 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from dbt.cli.main import dbtRunner
+from dbt_invoke import run_dbt
 
 from contracts.identifiers import cro_number, is_valid_cro, is_valid_pnc, pnc_long, pnc_short
 from contracts.landing import LANDING_TABLES
@@ -30,9 +29,6 @@ from contracts.person_records import (
 )
 from contracts.xjs_link import XJS_LINK_SCHEMA
 from xjs import layout
-
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-RELEASE_ID = "2024-12"
 
 # A valid short PNC (24 -> 2024 at release 2024-12), CRO and long PNC.
 PNC_SHORT_VALID = pnc_short(2024, 123)
@@ -318,26 +314,6 @@ def write_landing(path: Path) -> None:
             con.unregister("rows")
     finally:
         con.close()
-
-
-def run_dbt(args: list[str], warehouse: Path, tmp_path: Path, **dbt_vars):
-    dbt_vars = {"warehouse_path": str(warehouse), "release_id": RELEASE_ID, **dbt_vars}
-    result = dbtRunner().invoke(
-        [
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-            "--vars",
-            json.dumps(dbt_vars),
-        ]
-    )
-    return result
 
 
 @pytest.fixture(scope="module")
