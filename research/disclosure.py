@@ -239,7 +239,7 @@ def check_numbers(data, threshold: int = THRESHOLD, base: int = ROUNDING_BASE) -
                 breaches["rates_of_groups_below_threshold"] += 1
             # a withheld size (None) must withhold the group's rates too
             withheld = any(k in x and x[k] is None for k in DENOMINATORS)
-            if withheld and any(isinstance(v, float) for v in _leaves(x)):
+            if withheld and any(isinstance(v, float) for v in leaves(x)):
                 breaches["rates_of_groups_below_threshold"] += 1
             for v in x.values():
                 walk(v)
@@ -260,9 +260,10 @@ def check_numbers(data, threshold: int = THRESHOLD, base: int = ROUNDING_BASE) -
     return breaches
 
 
-def _leaves(data):
+def leaves(data):
+    """Every non-dict value of a nested dict, depth first."""
     if isinstance(data, dict):
         for v in data.values():
-            yield from _leaves(v)
+            yield from leaves(v)
     else:
         yield data

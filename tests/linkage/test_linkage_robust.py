@@ -20,6 +20,7 @@ from linkage_fixture_records import load_records, make_person_records
 from contracts.scored_pairs import scored_pairs_schema
 from contracts.xjs_link import xjs_link_schema
 from linkage import blocking, settings, training
+from linkage.features import MODEL_INPUT_COLUMNS
 from linkage.pipeline import fallback_model, link_release
 from xjs import layout, verified
 
@@ -128,19 +129,8 @@ def test_absent_sources_and_records_with_nothing_identifying(base_records, tmp_p
         base_records.source_table.isin(["magistrates_defendants", "civil_parties"])
     ].copy()
     blank = records.index[:3]
-    identifying = [
-        "first_name",
-        "middle_names",
-        "last_name",
-        "first_name_aliases",
-        "last_name_aliases",
-        "date_of_birth",
-        "date_of_birth_aliases",
-        "sex",
-        "postcode",
-        "postcode_outcode",
-        *IDENTIFIERS,
-    ]
+    keys = ("unique_id", "source_table", "record_id")
+    identifying = [c for c in MODEL_INPUT_COLUMNS if c not in keys]
     records.loc[blank, identifying] = None
     result = _link(records, tmp_path)
     link = _assert_valid_lookup(tmp_path, records)

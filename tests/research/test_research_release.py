@@ -255,9 +255,10 @@ def test_every_count_of_linkage_quality_passes_the_disclosure_rules(released):
     published = json.loads((_folder(released) / build.QUALITY_FILE).read_text())
     assert set(published) == {"linkage", "evaluation"}
     assert not any(disclosure.check_numbers(published).values())
-    counts = [v for v in _leaves(published) if isinstance(v, int) and not isinstance(v, bool)]
+    numbers = list(disclosure.leaves(published))
+    counts = [v for v in numbers if isinstance(v, int) and not isinstance(v, bool)]
     assert counts and all(c >= disclosure.THRESHOLD and c % 5 == 0 for c in counts)
-    rates = [v for v in _leaves(published) if isinstance(v, float)]
+    rates = [v for v in numbers if isinstance(v, float)]
     assert rates and all(round(r, disclosure.RATE_DECIMALS) == r for r in rates)
     assert "training" not in published["linkage"]  # seeds and model parameters stay internal
     # the rules bite: the internal numbers it comes from break them
@@ -265,14 +266,6 @@ def test_every_count_of_linkage_quality_passes_the_disclosure_rules(released):
         json.loads(layout.linkage_file(released, RELEASE, layout.METADATA_FILE).read_text())
     )
     assert disclosure.check_numbers(internal)["published_counts_not_rounded"] > 0
-
-
-def _leaves(data):
-    if isinstance(data, dict):
-        for v in data.values():
-            yield from _leaves(v)
-    else:
-        yield data
 
 
 def test_a_release_failing_its_checks_is_never_swapped_in(released, tmp_path, monkeypatch):
