@@ -127,8 +127,6 @@ def _scoring_settings(sdfs, model: dict, n_records: int) -> dict:
 
 @contextmanager
 def _linker_for(inputs: dict, model: dict):
-    from splink import Linker
-
     db_api = backend.make_db_api()
     try:
         sdfs = [db_api.register(t, dataset_display_name=s) for s, t in inputs.items()]
@@ -168,9 +166,7 @@ def run(args: argparse.Namespace) -> dict:
             con.execute(f"ATTACH '{args.warehouse}' AS wh (READ_ONLY)")
             con.execute(f"CREATE TABLE a AS SELECT {cols} FROM wh.intermediate.int_person_records")
             con.execute("DETACH wh")
-            con.execute(
-                f"CREATE TABLE b AS {_change_sql(args.changed, args.removed, args.added)}"
-            )
+            con.execute(f"CREATE TABLE b AS {_change_sql(args.changed, args.removed, args.added)}")
             con.execute("CREATE TABLE nicknames (short VARCHAR, formal VARCHAR)")
             con.executemany("INSERT INTO nicknames VALUES (?, ?)", nickname_rows())
             inputs_a, inputs_b = _features(con, "a"), _features(con, "b")

@@ -51,6 +51,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import splink
 from splink import Linker
 from splink.internals.comparison_vector_values import (
@@ -81,6 +83,7 @@ REASON_REUSED = "reused"
 REASON_NO_PREVIOUS = "no_previous_release"
 REASON_STATE_MISSING = "previous_state_missing"
 REASON_STATE_UNREADABLE = "previous_state_unreadable"
+REASON_STATE_INCONSISTENT = "previous_state_inconsistent"
 REASON_STATE_VERSION = "state_version_changed"
 REASON_ENGINE = "engine_changed"
 REASON_COLUMNS = "input_columns_changed"
@@ -138,9 +141,8 @@ def _run(linker: Linker, inputs: list[SplinkDataFrame], steps: list[tuple[str, s
     return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
 
 
-def _count(linker: Linker, sdf: SplinkDataFrame, where: str = "TRUE") -> int:
-    rows = sdf.as_duckdbpyrelation().filter(where).aggregate("count(*)").fetchall()
-    return int(rows[0][0])
+def _count(sdf: SplinkDataFrame) -> int:
+    return int(sdf.as_duckdbpyrelation().aggregate("count(*)").fetchall()[0][0])
 
 
 def _drop(*sdfs: SplinkDataFrame | None) -> None:
@@ -242,6 +244,17 @@ def _previous_state(previous_dir: Path | None, fp: dict) -> tuple[str, dict | No
     for key, reason in _FINGERPRINT_REASONS:
         if old.get(key) != current.get(key):
             return reason, None
+    # the three files are of one run: the JSON (written last) counts the Parquet rows
+    try:
+        counts = state["counts"]
+        rows = {
+            f: pq.read_metadata(previous_dir / f).num_rows
+            for f in (STATE_PAIRS_FILE, STATE_RECORDS_FILE)
+        }
+    except (OSError, KeyError, TypeError, pa.ArrowException):
+        return REASON_STATE_UNREADABLE, None
+    if rows != {STATE_PAIRS_FILE: counts.get("pairs"), STATE_RECORDS_FILE: counts.get("records")}:
+        return REASON_STATE_INCONSISTENT, None
     return REASON_REUSED, state
 
 
@@ -316,10 +329,9 @@ def _blocked_from_predictions(names: _Names, preds: list[SplinkDataFrame]) -> st
 
 def _delta_gammas(
     linker: Linker, names: _Names, records: SplinkDataFrame
-) -> tuple[SplinkDataFrame | None, int, int]:
+) -> SplinkDataFrame | None:
     """Comparison vectors of the pairs with a changed or new record: predict_between
-    (changed + new, unchanged) and predict_within(changed + new). Returns (vectors or
-    None when there are none, changed-or-new records, unchanged records)."""
+    (changed + new, unchanged) and predict_within(changed + new); None when none."""
     first = next(iter(linker._input_tables_dict.values()))
     cols = ", ".join(_q(c) for c in first.as_duckdbpyrelation().columns)
     delta = _run(
@@ -332,7 +344,7 @@ def _delta_gammas(
         [records],
         [(f"SELECT {cols} FROM {records.physical_name} WHERE __unchanged", "__xjs_inc_unchanged")],
     )
-    n_delta, n_kept = _count(linker, delta), _count(linker, kept)
+    n_delta, n_kept = _count(delta), _count(kept)
     preds: list[SplinkDataFrame] = []
     blocked = None
     try:
@@ -341,11 +353,11 @@ def _delta_gammas(
         if n_delta > 1:
             preds.append(linker.inference.predict_within([delta], warning_mode="never"))
         if not preds:
-            return None, n_delta, n_kept
+            return None
         blocked = _run(
             linker, preds, [(_blocked_from_predictions(names, preds), "__splink__blocked_id_pairs")]
         )
-        return _gammas_of(linker, names, blocked), n_delta, n_kept
+        return _gammas_of(linker, names, blocked)
     finally:
         _drop(blocked, *preds, delta, kept)
 
@@ -386,9 +398,7 @@ def _score(linker: Linker, names: _Names, gammas: SplinkDataFrame) -> SplinkData
 def _write_parquet(linker: Linker, sql: str, path: Path) -> None:
     """COPY a query's rows (ordered, so a re-run writes the same bytes) to path, atomically."""
     with atomic.atomic_path(path) as tmp:
-        linker._db_api._execute_sql_against_backend(
-            f"COPY ({sql}) TO {_lit(tmp)} (FORMAT parquet)"
-        )
+        linker._db_api._execute_sql_against_backend(f"COPY ({sql}) TO {_lit(tmp)} (FORMAT parquet)")
 
 
 def _classify(linker: Linker, names: _Names, records: SplinkDataFrame, previous: Path):
@@ -415,7 +425,7 @@ def _classify(linker: Linker, names: _Names, records: SplinkDataFrame, previous:
     before = int(
         linker._db_api._execute_sql_against_backend(f"SELECT count(*) FROM {prev}").fetchall()[0][0]
     )
-    total = _count(linker, classified)
+    total = _count(classified)
     counts = {
         "unchanged": int(unchanged),
         "changed": int(known) - int(unchanged),
@@ -466,13 +476,13 @@ def predict_pairs(
         if state is None:
             gammas = _full_gammas(linker, names, chunks)
             reused_pairs = 0
-            counts["new"] = _count(linker, records)
+            counts["new"] = _count(records)
         else:
             previous = Path(previous_dir)
             classified, counts = _classify(linker, names, records, previous)
             reused = _reused(linker, names, classified, previous)
-            reused_pairs = _count(linker, reused)
-            delta, _, _ = _delta_gammas(linker, names, classified)
+            reused_pairs = _count(reused)
+            delta = _delta_gammas(linker, names, classified)
             if delta is None:
                 gammas, reused = reused, None
             else:
@@ -482,8 +492,8 @@ def predict_pairs(
                 )
                 gammas = _run(linker, [], [(union, "__xjs_inc_gammas_all")])
         predictions = _score(linker, names, gammas)
-        n_pairs = _count(linker, gammas)
-        n_records = _count(linker, records)
+        n_pairs = _count(gammas)
+        n_records = _count(records)
         order = ", ".join(_q(c) for c in names.id_cols)
         _write_parquet(
             linker,
