@@ -65,6 +65,7 @@ from splink.internals.term_frequencies import ensure_term_frequencies_for_linker
 from splink.internals.vertically_concatenate import enqueue_df_concat, enqueue_df_concat_with_tf
 
 from xjs import atomic
+from xjs.stages import stage
 
 log = logging.getLogger(__name__)
 
@@ -288,7 +289,7 @@ def _gammas_of(linker: Linker, names: _Names, blocked: SplinkDataFrame) -> Splin
     return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
 
 
-def _full_gammas(linker: Linker, names: _Names, chunks: tuple[int, int]) -> SplinkDataFrame:
+def _full_gammas(linker: Linker, names: _Names, chunks: tuple[int, int]) -> list[SplinkDataFrame]:
     """Comparison vectors of every candidate pair: Splink's blocking for predict, in
     chunks of (left, right) records when asked (Splink 5's chunked blocking)."""
     n_left, n_right = chunks
@@ -306,12 +307,25 @@ def _full_gammas(linker: Linker, names: _Names, chunks: tuple[int, int]) -> Spli
                     parts.append(_gammas_of(linker, names, blocked))
                 finally:
                     _drop(blocked)
-        if len(parts) == 1:
-            return parts.pop()
-        union = " UNION ALL ".join(f"SELECT * FROM {p.physical_name}" for p in parts)
-        return _run(linker, [], [(union, "__xjs_inc_gammas_all")])
-    finally:
+    except BaseException:
         _drop(*parts)
+        raise
+    return parts
+
+
+def _blocking_linker(linker: Linker) -> Linker:
+    """The release's model with no matching or intermediate columns retained, sharing the
+    linker's inputs and term-frequency tables: predict_between / predict_within only
+    have to find the pairs (and their match_key) here, their scores are not kept."""
+    settings = {
+        **linker._settings_obj.as_dict(),
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+    }
+    light = Linker(list(linker._input_tables_dict.values()), settings, log_level=None)
+    for tf in ensure_term_frequencies_for_linker(linker):
+        light._intermediate_table_cache[tf.templated_name] = tf
+    return light
 
 
 def _blocked_from_predictions(names: _Names, preds: list[SplinkDataFrame]) -> str:
@@ -347,11 +361,12 @@ def _delta_gammas(
     n_delta, n_kept = _count(delta), _count(kept)
     preds: list[SplinkDataFrame] = []
     blocked = None
+    light = _blocking_linker(linker)
     try:
         if n_delta and n_kept:
-            preds.append(linker.inference.predict_between(delta, kept, warning_mode="never"))
+            preds.append(light.inference.predict_between(delta, kept, warning_mode="never"))
         if n_delta > 1:
-            preds.append(linker.inference.predict_within([delta], warning_mode="never"))
+            preds.append(light.inference.predict_within([delta], warning_mode="never"))
         if not preds:
             return None
         blocked = _run(
@@ -362,12 +377,16 @@ def _delta_gammas(
         _drop(blocked, *preds, delta, kept)
 
 
-def _score(linker: Linker, names: _Names, gammas: SplinkDataFrame) -> SplinkDataFrame:
+def _union(parts: list[SplinkDataFrame]) -> str:
+    return " UNION ALL ".join(f"SELECT * FROM {p.physical_name}" for p in parts)
+
+
+def _score(linker: Linker, names: _Names, parts: list[SplinkDataFrame]) -> SplinkDataFrame:
     """Splink's predictions from stored comparison vectors and this release's term
     frequencies: the comparison-vector table Splink's predict builds, with each
     comparison's CASE replaced by the stored gamma, then Splink's prediction SQL."""
     s = linker._settings_obj
-    pipeline = CTEPipeline([gammas])
+    pipeline = CTEPipeline()
     enqueue_df_concat_with_tf(linker, pipeline)
     sds, uid = _q(names.sds), _q(names.uid)
     blocking_cols = ", ".join(
@@ -375,7 +394,7 @@ def _score(linker: Linker, names: _Names, gammas: SplinkDataFrame) -> SplinkData
     )
     pipeline.enqueue_sql(
         f"""SELECT {blocking_cols}
-        FROM {gammas.templated_name} AS g
+        FROM ({_union(parts)}) AS g
         JOIN __splink__df_concat_with_tf AS l
           ON l.{sds} = g.{_q(names.sds + "_l")} AND l.{uid} = g.{_q(names.uid + "_l")}
         JOIN __splink__df_concat_with_tf AS r
@@ -468,46 +487,47 @@ def predict_pairs(
     names = _Names(linker)
     fp = fingerprint(linker)
     reason, state = _previous_state(previous_dir, fp)
-    ensure_term_frequencies_for_linker(linker)  # over all current records, as predict()
-    records = _records(linker, names)
     counts = {"unchanged": 0, "changed": 0, "new": 0, "removed": 0}
-    classified = reused = delta = gammas = None
+    records = classified = None
+    parts: list[SplinkDataFrame] = []  # comparison vectors: reused, and predicted afresh
     try:
+        with stage("incremental:records"):
+            ensure_term_frequencies_for_linker(linker)  # over all current records
+            records = _records(linker, names)
         if state is None:
-            gammas = _full_gammas(linker, names, chunks)
+            with stage("incremental:full_vectors"):
+                parts.extend(_full_gammas(linker, names, chunks))
             reused_pairs = 0
             counts["new"] = _count(records)
         else:
             previous = Path(previous_dir)
-            classified, counts = _classify(linker, names, records, previous)
-            reused = _reused(linker, names, classified, previous)
-            reused_pairs = _count(reused)
-            delta = _delta_gammas(linker, names, classified)
-            if delta is None:
-                gammas, reused = reused, None
-            else:
-                union = (
-                    f"SELECT * FROM {reused.physical_name}"
-                    f" UNION ALL SELECT * FROM {delta.physical_name}"
-                )
-                gammas = _run(linker, [], [(union, "__xjs_inc_gammas_all")])
-        predictions = _score(linker, names, gammas)
-        n_pairs = _count(gammas)
+            with stage("incremental:reuse"):
+                classified, counts = _classify(linker, names, records, previous)
+                parts.append(_reused(linker, names, classified, previous))
+                reused_pairs = _count(parts[0])
+            with stage("incremental:predict_between"):
+                delta = _delta_gammas(linker, names, classified)
+            if delta is not None:
+                parts.append(delta)
+        with stage("incremental:score"):
+            predictions = _score(linker, names, parts)
+        n_pairs = sum(_count(p) for p in parts)
         n_records = _count(records)
-        order = ", ".join(_q(c) for c in names.id_cols)
-        _write_parquet(
-            linker,
-            f"SELECT {names.pair_cols()} FROM {gammas.physical_name} ORDER BY {order}",
-            out_dir / STATE_PAIRS_FILE,
-        )
-        _write_parquet(
-            linker,
-            f"SELECT {_q(names.sds)}, {_q(names.uid)}, {_HASH} FROM {records.physical_name}"
-            f" ORDER BY {_q(names.sds)}, {_q(names.uid)}",
-            out_dir / STATE_RECORDS_FILE,
-        )
+        with stage("incremental:write_state"):
+            order = ", ".join(_q(c) for c in names.id_cols)
+            _write_parquet(
+                linker,
+                f"SELECT {names.pair_cols()} FROM ({_union(parts)}) ORDER BY {order}",
+                out_dir / STATE_PAIRS_FILE,
+            )
+            _write_parquet(
+                linker,
+                f"SELECT {_q(names.sds)}, {_q(names.uid)}, {_HASH} FROM {records.physical_name}"
+                f" ORDER BY {_q(names.sds)}, {_q(names.uid)}",
+                out_dir / STATE_RECORDS_FILE,
+            )
     finally:
-        _drop(classified, reused, delta, gammas, records)
+        _drop(classified, *parts, records)
     mode = FULL if state is None else INCREMENTAL
     scored = Scored(
         predictions=predictions,
