@@ -36,7 +36,7 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from contracts.landing import LANDING_TABLES, PERSON_RECORD_TABLES
-from linkage.backend import quiet_splink
+from linkage.backend import SPLINK_LOG_LEVEL, quiet_splink
 from linkage.evaluation import evaluate
 from xjs import drops
 from xjs.layout import truth_path
@@ -236,7 +236,7 @@ def link(data_dir: Path, release_id: str) -> tuple[pd.DataFrame, int]:
     try:
         con.execute(f"create table records as {standardised_sql(files)}")
         db_api = DuckDBAPI(connection=con)
-        linker = Linker(db_api.register("records"), settings())
+        linker = Linker(db_api.register("records"), settings(), log_level=SPLINK_LOG_LEVEL)
         linker.training.estimate_probability_two_random_records_match(
             [DETERMINISTIC_RULE], recall=DETERMINISTIC_RECALL
         )

@@ -7,13 +7,13 @@
         a line saying so, while the generator has no such option;
 - febrl1 .. febrl4  FEBRL's sets as contract drops (benchmarks/febrl.py);
 
-it writes the drop under its own data directory (<bench dir>/<family>/, the bench dir
-defaulting to <data dir>/bench-quality), runs the real
-pipeline on it as a user would (`xjs run --data-dir D --release R`, a subprocess)
-and reads its evaluation (releases/<R>/linkage/evaluation.json), runs the baseline
-(benchmarks/baseline.py) on the same drop, and prints a table: family x (baseline,
-project) x pairwise precision, recall and F1 at the default threshold, then the
-goals of issue #12 as met or not met. A run that fails is recorded as
+it writes the drop under its own data directory (<bench dir>/<family>/; the bench
+dir defaults to <data dir>/bench-quality), runs the real pipeline on it as a user
+would (`xjs run --data-dir D --release R`, a subprocess) and reads its evaluation
+(releases/<R>/linkage/evaluation.json), runs the baseline (benchmarks/baseline.py)
+on the same drop, and prints a table: family x (baseline, project) x pairwise
+precision, recall and F1 at the default threshold, then the goals of issue #12 as
+met or not met. A run that fails is recorded as
 `failed: <stage>: <message>`, never fixed here. The table is written as
 bench_quality.json and bench_quality.md in the bench dir.
 """
