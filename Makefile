@@ -9,7 +9,7 @@ SEED ?= 42
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export XJS_DATA_DIR := $(DATA_DIR)
 
-.PHONY: setup demo test test-crash test-fast ui lint format bench clean
+.PHONY: setup demo test test-crash test-fast ui lint format bench bench-quality clean
 
 $(UV):
 	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
@@ -50,6 +50,9 @@ format: setup
 
 bench: setup  ## speed and memory: the generator at ~1M landing records (BENCH_ARGS=--10m for 10M)
 	$(RUN) python -m benchmarks.bench_synthetic $(BENCH_ARGS)
+
+bench-quality: setup  ## linkage quality: own, hard, FEBRL 1-4 x (baseline, project) (BENCH_ARGS=--people 5000)
+	$(RUN) --extra bench python -m benchmarks.bench_quality $(BENCH_ARGS)
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
