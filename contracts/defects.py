@@ -94,9 +94,17 @@ TOLERANCES: dict[tuple[str, str, str], float] = {
 }
 
 
+# Wider tolerances for a reason in every column. An empty name or key is the contract's
+# own example of a routine keying defect: FEBRL, an error model this project did not
+# write (benchmarks/febrl.py), leaves 1.3-2.3% of surnames empty, while a broken extract
+# (a dropped or shifted column) empties far more than 5%.
+REASON_TOLERANCES: dict[str, float] = {MISSING_REQUIRED: 0.05}
+
+
 def tolerance(table: str, column: str, reason: str) -> float:
     """The share of `table`'s rows that may carry this defect before its hop fails."""
-    return TOLERANCES.get((table, column, reason), DEFAULT_TOLERANCE)
+    default = REASON_TOLERANCES.get(reason, DEFAULT_TOLERANCE)
+    return TOLERANCES.get((table, column, reason), default)
 
 
 @dataclass(frozen=True)
