@@ -38,8 +38,6 @@ class DuckDBLimits:
             "memory_limit": self.memory_limit,
             "threads": self.threads,
             "temp_directory": str(self.temp_directory),
-            # spill rather than keep insertion order when memory runs short
-            "preserve_insertion_order": "false",
         }
 
     def connect(self, database: str = ":memory:", read_only: bool = False):
