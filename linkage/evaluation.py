@@ -116,7 +116,7 @@ class BCubed:
 
 
 @contextmanager
-def _connection(con: duckdb.DuckDBPyConnection | None, root: Path | None = None):
+def connection(con: duckdb.DuckDBPyConnection | None, root: Path | None = None):
     """The caller's connection, or a new one with the configured limits (closed after)."""
     if con is not None:
         yield con
@@ -136,7 +136,7 @@ def _parquet(path: Path) -> str:
     return "read_parquet('" + str(path).replace("'", "''") + "')"
 
 
-def _relation(con: duckdb.DuckDBPyConnection, table: Table, prefix: str) -> str:
+def as_relation(con: duckdb.DuckDBPyConnection, table: Table, prefix: str) -> str:
     """A temporary view over the table; returns its name."""
     name = _fresh(prefix)
     if isinstance(table, pd.DataFrame):
@@ -147,7 +147,7 @@ def _relation(con: duckdb.DuckDBPyConnection, table: Table, prefix: str) -> str:
     return name
 
 
-def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
+def columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
     return [row[0] for row in con.execute(f"describe select * from {relation}").fetchall()]
 
 
@@ -157,7 +157,7 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
 
 def _validate(con: duckdb.DuckDBPyConnection, relation: str, label: str) -> None:
     """Key columns present, each (source_table, record_id) once, no null person_id."""
-    missing = [c for c in [*KEY, "person_id"] if c not in _columns(con, relation)]
+    missing = [c for c in [*KEY, "person_id"] if c not in columns_of(con, relation)]
     if missing:
         raise ValueError(f"{label} lacks columns: {missing}")
     rows, distinct, nulls = _one(
@@ -284,8 +284,8 @@ def evaluate(
 
     Both tables: source_table, record_id, person_id, covering the same records.
     """
-    with _connection(con) as c:
-        p, t = _relation(c, predicted, "pred"), _relation(c, truth, "truth")
+    with connection(con) as c:
+        p, t = as_relation(c, predicted, "pred"), as_relation(c, truth, "truth")
         _validate(c, p, "predicted")
         _validate(c, t, "truth")
         cells = _cells(c, p, t)
@@ -298,8 +298,8 @@ def evaluate(
 
 def bcubed(predicted: Table, truth: Table, con: duckdb.DuckDBPyConnection | None = None) -> BCubed:
     """B-cubed precision, recall and F1 of predicted person_id against the truth."""
-    with _connection(con) as c:
-        p, t = _relation(c, predicted, "pred"), _relation(c, truth, "truth")
+    with connection(con) as c:
+        p, t = as_relation(c, predicted, "pred"), as_relation(c, truth, "truth")
         _validate(c, p, "predicted")
         _validate(c, t, "truth")
         cells = _cells(c, p, t)
@@ -323,11 +323,11 @@ def subgroup_metrics(
     overall counts; B-cubed averages over the group's records.
     Returns {group column: {value: {"records", "pairwise": {...}, "bcubed": {...}}}}.
     """
-    with _connection(con) as c:
+    with connection(con) as c:
         p, t, g = (
-            _relation(c, predicted, "pred"),
-            _relation(c, truth, "truth"),
-            _relation(c, groups, "groups"),
+            as_relation(c, predicted, "pred"),
+            as_relation(c, truth, "truth"),
+            as_relation(c, groups, "groups"),
         )
         _validate(c, p, "predicted")
         _validate(c, t, "truth")
@@ -344,7 +344,7 @@ def subgroup_metrics(
                 """
             )
             out: dict[str, dict[str, dict]] = {}
-            for col in [x for x in _columns(c, g) if x not in KEY]:
+            for col in [x for x in columns_of(c, g) if x not in KEY]:
                 rows = c.execute(
                     f"""
                     select coalesce(cast(g."{col}" as varchar), 'unknown') as value, count(*),
@@ -408,11 +408,11 @@ def threshold_curve(
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[dict]:
     """Pairwise and B-cubed precision / recall of clusters at each threshold."""
-    with _connection(con) as c:
+    with connection(con) as c:
         lk, pr, t = (
-            _relation(c, link, "link"),
-            _relation(c, pairs, "pairs"),
-            _relation(c, truth, "truth"),
+            as_relation(c, link, "link"),
+            as_relation(c, pairs, "pairs"),
+            as_relation(c, truth, "truth"),
         )
         _validate(c, t, "truth")
         nodes, edges = _nodes(c, lk), _edges(c, pr)
@@ -449,11 +449,11 @@ def blocking_recall(
     recall of the persons formed by the scored true pairs alone, the best any
     model and threshold could do with these blocking rules.
     """
-    with _connection(con) as c:
+    with connection(con) as c:
         lk, pr, t = (
-            _relation(c, link, "link"),
-            _relation(c, pairs, "pairs"),
-            _relation(c, truth, "truth"),
+            as_relation(c, link, "link"),
+            as_relation(c, pairs, "pairs"),
+            as_relation(c, truth, "truth"),
         )
         _validate(c, t, "truth")
         uid = _fresh("truth_uid")
@@ -510,11 +510,11 @@ def full_evaluation(
     """Everything measurable against truth, as plain numbers (for evaluation.json).
 
     Without a connection, one is opened with the limits of xjs.limits (spilling under root)."""
-    with _connection(con, root) as c:
+    with connection(con, root) as c:
         lk, pr, t = (
-            _relation(c, link, "link"),
-            _relation(c, pairs, "pairs"),
-            _relation(c, truth, "truth"),
+            as_relation(c, link, "link"),
+            as_relation(c, pairs, "pairs"),
+            as_relation(c, truth, "truth"),
         )
         at = {}
         with stage("evaluation:thresholds"):
