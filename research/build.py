@@ -116,7 +116,7 @@ def disclosure_breaches(folder: Path) -> tuple[int, dict[str, int]]:
 def verify_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
     """Both gates of a research folder, on its files as written: identifier values found
     and disclosure breaches, per 'file: problem' (empty: the folder may be published)."""
-    found = identifiers.scan(folder, *identifiers.landing_identifier_values(con))
+    found = identifiers.scan(con, folder)
     problems = {f"{path}: identifier values": n for path, n in found.items()}
     return problems | disclosure_breaches(folder)[1]
 
