@@ -155,7 +155,7 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
     return con.execute(sql).fetchone()
 
 
-def _validate(con: duckdb.DuckDBPyConnection, relation: str, label: str) -> None:
+def validate(con: duckdb.DuckDBPyConnection, relation: str, label: str) -> None:
     """Key columns present, each (source_table, record_id) once, no null person_id."""
     missing = [c for c in [*KEY, "person_id"] if c not in columns_of(con, relation)]
     if missing:
@@ -286,8 +286,8 @@ def evaluate(
     """
     with connection(con) as c:
         p, t = as_relation(c, predicted, "pred"), as_relation(c, truth, "truth")
-        _validate(c, p, "predicted")
-        _validate(c, t, "truth")
+        validate(c, p, "predicted")
+        validate(c, t, "truth")
         cells = _cells(c, p, t)
         try:
             records = int(_one(c, f"select coalesce(sum(n), 0) from {cells}")[0])
@@ -300,8 +300,8 @@ def bcubed(predicted: Table, truth: Table, con: duckdb.DuckDBPyConnection | None
     """B-cubed precision, recall and F1 of predicted person_id against the truth."""
     with connection(con) as c:
         p, t = as_relation(c, predicted, "pred"), as_relation(c, truth, "truth")
-        _validate(c, p, "predicted")
-        _validate(c, t, "truth")
+        validate(c, p, "predicted")
+        validate(c, t, "truth")
         cells = _cells(c, p, t)
         try:
             return _bcubed_of(c, cells)
@@ -329,8 +329,8 @@ def subgroup_metrics(
             as_relation(c, truth, "truth"),
             as_relation(c, groups, "groups"),
         )
-        _validate(c, p, "predicted")
-        _validate(c, t, "truth")
+        validate(c, p, "predicted")
+        validate(c, t, "truth")
         cells = _cells(c, p, t)
         sizes = _fresh("sizes")
         try:
@@ -414,7 +414,7 @@ def threshold_curve(
             as_relation(c, pairs, "pairs"),
             as_relation(c, truth, "truth"),
         )
-        _validate(c, t, "truth")
+        validate(c, t, "truth")
         nodes, edges = _nodes(c, lk), _edges(c, pr)
         out = []
         try:
@@ -455,7 +455,7 @@ def blocking_recall(
             as_relation(c, pairs, "pairs"),
             as_relation(c, truth, "truth"),
         )
-        _validate(c, t, "truth")
+        validate(c, t, "truth")
         uid = _fresh("truth_uid")
         c.execute(
             f"create temp table {uid} as "
@@ -518,20 +518,27 @@ def full_evaluation(
         )
         at = {}
         with stage("evaluation:thresholds"):
+            validate(c, t, "truth")
             for name, col in (
                 ("high", "cluster_high"),
                 ("default", "person_id"),
                 ("low", "cluster_low"),
             ):
-                predicted = f"(select source_table, record_id, {col} as person_id from {lk})"
-                ev = evaluate(predicted, t, con=c)
+                predicted = as_relation(
+                    c, f"(select source_table, record_id, {col} as person_id from {lk})", "pred"
+                )
+                validate(c, predicted, "predicted")
+                cells = _cells(c, predicted, t)
                 at[name] = {
                     "threshold": thresholds[name],
-                    "pairwise": ev.overall.as_dict(),
-                    "bcubed": bcubed(predicted, t, con=c).as_dict(),
+                    "pairwise": _overall(c, cells).as_dict(),
+                    "bcubed": _bcubed_of(c, cells).as_dict(),
                 }
                 if name == "default":
-                    by_pair = {f"{a}|{b}": m.as_dict() for (a, b), m in ev.by_source_pair.items()}
+                    by_pair = {
+                        f"{a}|{b}": m.as_dict() for (a, b), m in _by_source_pair(c, cells).items()
+                    }
+                _drop(c, cells)
         (records,) = _one(c, f"select count(*) from {lk}")
         with stage("evaluation:subgroups"):
             subgroups = subgroup_metrics(

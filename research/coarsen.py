@@ -1,7 +1,10 @@
 """Coarsening: dates to months, dates of birth to year of birth and age band,
 postcodes to postcode area, money to the nearest hundred pounds.
 
-Vectorised pandas on whole columns; nulls stay null.
+Each rule twice, kept equal by tests/research/test_coarsen.py: as vectorised pandas on
+whole columns (the reference, and small inputs) and as a DuckDB SQL expression (the
+*_sql functions), which is what the research release and the linkage evaluation's
+subgroups use, in the engine. Nulls stay null.
 """
 
 from __future__ import annotations
