@@ -19,6 +19,7 @@ from research.build import disclosure_breaches, publish_release
 from research.keys import load_key
 from research.tables import JOURNEY_MARTS, MARTS_SCHEMA
 from xjs import layout
+from xjs.limits import duckdb_limits
 from xjs.stages import stage
 
 
@@ -78,7 +79,11 @@ def _reverify(report: ValidationReport, link, context) -> None:
 )
 def no_direct_identifiers(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
     link = layout.research_dir(storage.root, context.partition_key)
+    limits = duckdb_limits(storage.root)
+    limits.temp_directory.mkdir(parents=True, exist_ok=True)
     with storage.warehouse(context.partition_key, read_only=True) as con:
+        for name, value in limits.settings().items():  # the scan's temporary tables
+            con.execute(f"set {name} = '{value}'")
         found = identifiers.scan(con, link)
     files = sum(1 for p in link.rglob("*") if p.is_file())
     report = ValidationReport(
