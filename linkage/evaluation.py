@@ -2,12 +2,18 @@
 
 Pairwise and B-cubed precision, recall and F1 of predicted persons, overall,
 per pair of sources and per subgroup; precision and recall over a grid of
-thresholds (Splink's clustering at multiple thresholds over the scored pairs);
-blocking recall; full_evaluation gathers them for evaluation.json. It reads the
-lookup, the scored pairs and truth, hangs off the lookup and never feeds back:
-nothing on the linkage path (linkage/pipeline.py and what it imports) imports
-this module (tests/linkage/test_linkage_evaluation.py walks the imports).
-Counts and rates only; no row values.
+thresholds (Splink's connected components at each threshold over the scored
+pairs); blocking recall; full_evaluation gathers them for evaluation.json. It
+reads the lookup, the scored pairs and truth, hangs off the lookup and never
+feeds back: nothing on the linkage path (linkage/pipeline.py and what it
+imports) imports this module (tests/linkage/test_linkage_evaluation.py walks the
+imports). Counts and rates only; no row values.
+
+Everything is computed in DuckDB SQL, on a connection with the configured
+limits (xjs.limits), over the Parquet files where they lie: a table argument is
+a Path (a Parquet file), the name of a relation on the connection (or a
+parenthesised query), or a pandas frame (small inputs, tests). Only aggregates
+come back to Python, so it scales with the engine, not with Python's memory.
 
 Pairwise metrics are exact and O(records): a pair of records is a true
 positive when both sit in the same predicted and the same true person, so every
@@ -22,15 +28,26 @@ nothing to find): no false links made, no true links missed.
 
 from __future__ import annotations
 
+import itertools
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from itertools import combinations_with_replacement
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 from splink import DuckDBAPI
-from splink.internals.clustering import cluster_pairwise_predictions_at_multiple_thresholds
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+from xjs.limits import duckdb_limits
+from xjs.stages import stage
 
 KEY = ["source_table", "record_id"]
 THRESHOLD_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999)
+# a table: a Parquet file, a relation on the connection (name or "(select ...)"), or a frame
+Table = pd.DataFrame | Path | str
+
+_names = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -73,72 +90,6 @@ class Evaluation:
         }
 
 
-def _pairs(n: pd.Series) -> int:
-    return int((n * (n - 1) // 2).sum())
-
-
-def _cross(a: pd.Series, b: pd.Series) -> int:
-    both = pd.concat([a, b], axis=1, join="inner").fillna(0)
-    return int((both.iloc[:, 0] * both.iloc[:, 1]).sum())
-
-
-def _check(predicted: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
-    for name, df in (("predicted", predicted), ("truth", truth)):
-        missing = [c for c in [*KEY, "person_id"] if c not in df.columns]
-        if missing:
-            raise ValueError(f"{name} lacks columns: {missing}")
-        dupes = int(df.duplicated(KEY).sum())
-        if dupes:
-            raise ValueError(f"{name} has {dupes} duplicated (source_table, record_id)")
-        nulls = int(df["person_id"].isna().sum())
-        if nulls:
-            raise ValueError(f"{name} has {nulls} null person_id values")
-    joined = predicted[[*KEY, "person_id"]].merge(
-        truth[[*KEY, "person_id"]],
-        on=KEY,
-        how="outer",
-        suffixes=("_pred", "_true"),
-        indicator=True,
-    )
-    only_pred = int((joined["_merge"] == "left_only").sum())
-    only_true = int((joined["_merge"] == "right_only").sum())
-    if only_pred or only_true:
-        raise ValueError(
-            f"predicted and truth cover different records: {only_pred} only in predicted, "
-            f"{only_true} only in truth"
-        )
-    return joined.drop(columns="_merge")
-
-
-def evaluate(predicted: pd.DataFrame, truth: pd.DataFrame) -> Evaluation:
-    """Pairwise metrics of predicted person_id against true person_id, overall and per source pair.
-
-    Both frames: source_table, record_id, person_id, covering the same records.
-    """
-    j = _check(predicted, truth)
-    cell = j.groupby(["source_table", "person_id_pred", "person_id_true"]).size()
-    pred = j.groupby(["source_table", "person_id_pred"]).size()
-    true = j.groupby(["source_table", "person_id_true"]).size()
-    tables = sorted(j["source_table"].unique())
-
-    by_pair: dict[tuple[str, str], PairMetrics] = {}
-    for a, b in combinations_with_replacement(tables, 2):
-        if a == b:
-            m = PairMetrics(_pairs(cell[a]), _pairs(pred[a]), _pairs(true[a]))
-        else:
-            m = PairMetrics(
-                _cross(cell[a], cell[b]), _cross(pred[a], pred[b]), _cross(true[a], true[b])
-            )
-        by_pair[(a, b)] = m
-
-    overall = PairMetrics(
-        _pairs(j.groupby(["person_id_pred", "person_id_true"]).size()),
-        _pairs(j.groupby("person_id_pred").size()),
-        _pairs(j.groupby("person_id_true").size()),
-    )
-    return Evaluation(overall=overall, by_source_pair=by_pair, records=len(j))
-
-
 @dataclass(frozen=True)
 class BCubed:
     """Cluster-level (B-cubed) precision and recall: per record, averaged over records.
@@ -161,39 +112,208 @@ class BCubed:
         return {**asdict(self), "f1": self.f1}
 
 
-def _per_record(j: pd.DataFrame) -> pd.DataFrame:
-    """Per record: n_cell, n_pred, n_true (sizes of its cell, predicted and true person)."""
-    out = pd.DataFrame(index=j.index)
-    out["n_cell"] = j.groupby(["person_id_pred", "person_id_true"])["record_id"].transform("size")
-    out["n_pred"] = j.groupby("person_id_pred")["record_id"].transform("size")
-    out["n_true"] = j.groupby("person_id_true")["record_id"].transform("size")
+# --- connections and inputs -----------------------------------------------------------------
+
+
+@contextmanager
+def connection(con: duckdb.DuckDBPyConnection | None, root: Path | None = None):
+    """The caller's connection, or a new one with the configured limits (closed after)."""
+    if con is not None:
+        yield con
+        return
+    own = duckdb_limits(root).connect()
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+def _fresh(prefix: str) -> str:
+    return f"_xjs_eval_{prefix}_{next(_names)}"
+
+
+def _parquet(path: Path) -> str:
+    return "read_parquet('" + str(path).replace("'", "''") + "')"
+
+
+def as_relation(con: duckdb.DuckDBPyConnection, table: Table, prefix: str) -> str:
+    """A temporary view over the table; returns its name."""
+    name = _fresh(prefix)
+    if isinstance(table, pd.DataFrame):
+        con.register(name, table)
+        return name
+    source = _parquet(table) if isinstance(table, Path) else table
+    con.execute(f"create or replace temp view {name} as select * from {source}")
+    return name
+
+
+def columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
+    return [row[0] for row in con.execute(f"describe select * from {relation}").fetchall()]
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
+    return con.execute(sql).fetchone()
+
+
+def validate(con: duckdb.DuckDBPyConnection, relation: str, label: str) -> None:
+    """Key columns present, each (source_table, record_id) once, no null person_id."""
+    missing = [c for c in [*KEY, "person_id"] if c not in columns_of(con, relation)]
+    if missing:
+        raise ValueError(f"{label} lacks columns: {missing}")
+    rows, distinct, nulls = _one(
+        con,
+        "select count(*), count(distinct (source_table, record_id)), "
+        f"count(*) - count(person_id) from {relation}",
+    )
+    if rows - distinct:
+        raise ValueError(f"{label} has {rows - distinct} duplicated (source_table, record_id)")
+    if nulls:
+        raise ValueError(f"{label} has {nulls} null person_id values")
+
+
+def _cells(con: duckdb.DuckDBPyConnection, predicted: str, truth: str) -> str:
+    """A temporary table (source_table, p, t, n): records per source, predicted and true
+    person; both sides must cover the same records. Returns its name."""
+    only_pred, only_true = _one(
+        con,
+        f"""
+        select count(*) filter (where t._in is null), count(*) filter (where p._in is null)
+        from (select source_table, record_id, true as _in from {predicted}) p
+        full join (select source_table, record_id, true as _in from {truth}) t
+            using (source_table, record_id)
+        """,
+    )
+    if only_pred or only_true:
+        raise ValueError(
+            f"predicted and truth cover different records: {only_pred} only in predicted, "
+            f"{only_true} only in truth"
+        )
+    name = _fresh("cells")
+    con.execute(
+        f"""
+        create temp table {name} as
+        select p.source_table, p.person_id as p, t.person_id as t, count(*) as n
+        from {predicted} p join {truth} t using (source_table, record_id)
+        group by all
+        """
+    )
+    return name
+
+
+def _drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    for table in tables:
+        con.execute(f"drop table if exists {table}")
+
+
+# --- metrics from the cells -----------------------------------------------------------------
+
+
+def _pairs_within(con, cells: str, keys: str, by_source: bool) -> dict:
+    """sum C(n, 2) over groups of `keys` (per source table, or overall under None)."""
+    source = "source_table" if by_source else "null"
+    rows = con.execute(
+        f"""
+        select s, sum(n * (n - 1) // 2) from (
+            select {source} as s, {keys}, sum(n) as n from {cells} group by all
+        ) group by s
+        """
+    ).fetchall()
+    return {s: int(v) for s, v in rows}
+
+
+def _pairs_across(con, cells: str, keys: str) -> dict[tuple[str, str], int]:
+    """sum n_A * n_B over groups of `keys`, per pair of source tables A < B."""
+    using = ", ".join(k.strip() for k in keys.split(","))
+    rows = con.execute(
+        f"""
+        with g as (select source_table as s, {keys}, sum(n) as n from {cells} group by all)
+        select a.s, b.s, sum(a.n * b.n) from g a join g b using ({using})
+        where a.s < b.s group by all
+        """
+    ).fetchall()
+    return {(a, b): int(v) for a, b, v in rows}
+
+
+def _overall(con, cells: str) -> PairMetrics:
+    counts = [_pairs_within(con, cells, keys, False).get(None, 0) for keys in ("p, t", "p", "t")]
+    return PairMetrics(*counts)
+
+
+def _by_source_pair(con, cells: str) -> dict[tuple[str, str], PairMetrics]:
+    tables = sorted(
+        s for (s,) in con.execute(f"select distinct source_table from {cells}").fetchall()
+    )
+    within = [_pairs_within(con, cells, keys, True) for keys in ("p, t", "p", "t")]
+    across = [_pairs_across(con, cells, keys) for keys in ("p, t", "p", "t")]
+    out = {}
+    for a, b in combinations_with_replacement(tables, 2):
+        counts = [w.get(a, 0) for w in within] if a == b else [x.get((a, b), 0) for x in across]
+        out[(a, b)] = PairMetrics(*counts)
     return out
 
 
-def _bcubed(sizes: pd.DataFrame) -> BCubed:
-    if not len(sizes):
+def _sizes_sql(cells: str) -> str:
+    """Per (p, t) cell across sources: n_cell, n_pred, n_true."""
+    return f"""
+        with c as (select p, t, sum(n) as n from {cells} group by all),
+        pp as (select p, sum(n) as n from c group by p),
+        tt as (select t, sum(n) as n from c group by t)
+        select c.p, c.t, c.n as n_cell, pp.n as n_pred, tt.n as n_true
+        from c join pp using (p) join tt using (t)
+    """
+
+
+def _bcubed_of(con, cells: str) -> BCubed:
+    precision, recall, records = _one(
+        con,
+        "select fsum(n_cell * n_cell / n_pred), fsum(n_cell * n_cell / n_true), sum(n_cell) "
+        f"from ({_sizes_sql(cells)})",
+    )
+    if not records:
         return BCubed(1.0, 1.0, 0)
-    return BCubed(
-        float((sizes.n_cell / sizes.n_pred).mean()),
-        float((sizes.n_cell / sizes.n_true).mean()),
-        len(sizes),
-    )
+    return BCubed(float(precision) / records, float(recall) / records, int(records))
 
 
-def _anchored(sizes: pd.DataFrame) -> PairMetrics:
-    """Pairwise counts over ordered pairs anchored at these records (see subgroup_metrics)."""
-    return PairMetrics(
-        int((sizes.n_cell - 1).sum()), int((sizes.n_pred - 1).sum()), int((sizes.n_true - 1).sum())
-    )
+# --- the public measures --------------------------------------------------------------------
 
 
-def bcubed(predicted: pd.DataFrame, truth: pd.DataFrame) -> BCubed:
+def evaluate(
+    predicted: Table, truth: Table, con: duckdb.DuckDBPyConnection | None = None
+) -> Evaluation:
+    """Pairwise metrics of predicted person_id against true person_id, overall and per source pair.
+
+    Both tables: source_table, record_id, person_id, covering the same records.
+    """
+    with connection(con) as c:
+        p, t = as_relation(c, predicted, "pred"), as_relation(c, truth, "truth")
+        validate(c, p, "predicted")
+        validate(c, t, "truth")
+        cells = _cells(c, p, t)
+        try:
+            records = int(_one(c, f"select coalesce(sum(n), 0) from {cells}")[0])
+            return Evaluation(_overall(c, cells), _by_source_pair(c, cells), records)
+        finally:
+            _drop(c, cells)
+
+
+def bcubed(predicted: Table, truth: Table, con: duckdb.DuckDBPyConnection | None = None) -> BCubed:
     """B-cubed precision, recall and F1 of predicted person_id against the truth."""
-    return _bcubed(_per_record(_check(predicted, truth)))
+    with connection(con) as c:
+        p, t = as_relation(c, predicted, "pred"), as_relation(c, truth, "truth")
+        validate(c, p, "predicted")
+        validate(c, t, "truth")
+        cells = _cells(c, p, t)
+        try:
+            return _bcubed_of(c, cells)
+        finally:
+            _drop(c, cells)
 
 
 def subgroup_metrics(
-    predicted: pd.DataFrame, truth: pd.DataFrame, groups: pd.DataFrame
+    predicted: Table,
+    truth: Table,
+    groups: Table,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> dict[str, dict[str, dict]]:
     """Metrics per value of each group column, so that biased linkage shows.
 
@@ -203,137 +323,239 @@ def subgroup_metrics(
     overall counts; B-cubed averages over the group's records.
     Returns {group column: {value: {"records", "pairwise": {...}, "bcubed": {...}}}}.
     """
-    j = _check(predicted, truth)
-    sizes = _per_record(j)
-    g = j[KEY].merge(groups, on=KEY, how="left")
-    out: dict[str, dict[str, dict]] = {}
-    for col in [c for c in groups.columns if c not in KEY]:
-        values = g[col].astype("string").fillna("unknown")
-        out[col] = {}
-        for value in sorted(values.unique()):
-            mask = (values == value).to_numpy()
-            s = sizes[mask]
-            out[col][str(value)] = {
-                "records": int(mask.sum()),
-                "pairwise": _anchored(s).as_dict(),
-                "bcubed": _bcubed(s).as_dict(),
-            }
-    return out
-
-
-def _nodes(link: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"unique_id": link["source_table"] + ":" + link["record_id"]})
-
-
-def _truth_by_uid(truth: pd.DataFrame) -> pd.Series:
-    return pd.Series(
-        truth["person_id"].to_numpy(),
-        index=(truth["source_table"] + ":" + truth["record_id"]).to_numpy(),
-    )
-
-
-def _clusters_at(nodes: pd.DataFrame, pairs: pd.DataFrame, thresholds: list[float]) -> pd.DataFrame:
-    """unique_id -> cluster id per threshold (columns named by threshold)."""
-    db_api = DuckDBAPI()
-    try:
-        sdf = cluster_pairwise_predictions_at_multiple_thresholds(
-            nodes,
-            pairs[["unique_id_l", "unique_id_r", "match_probability"]],
-            db_api,
-            "unique_id",
-            match_probability_thresholds=thresholds,
+    with connection(con) as c:
+        p, t, g = (
+            as_relation(c, predicted, "pred"),
+            as_relation(c, truth, "truth"),
+            as_relation(c, groups, "groups"),
         )
-        df = sdf.as_pandas_dataframe()
-    finally:
-        db_api.duckdb_con.close()
-    cols = [c for c in df.columns if c.startswith("cluster_p_")]
-    return df.set_index("unique_id")[cols].set_axis(thresholds, axis=1)
+        validate(c, p, "predicted")
+        validate(c, t, "truth")
+        cells = _cells(c, p, t)
+        sizes = _fresh("sizes")
+        try:
+            c.execute(
+                f"""
+                create temp table {sizes} as
+                select r.source_table, r.record_id, s.n_cell, s.n_pred, s.n_true
+                from (select pr.source_table, pr.record_id, pr.person_id as p, tr.person_id as t
+                      from {p} pr join {t} tr using (source_table, record_id)) r
+                join ({_sizes_sql(cells)}) s using (p, t)
+                """
+            )
+            out: dict[str, dict[str, dict]] = {}
+            for col in [x for x in columns_of(c, g) if x not in KEY]:
+                rows = c.execute(
+                    f"""
+                    select coalesce(cast(g."{col}" as varchar), 'unknown') as value, count(*),
+                        sum(s.n_cell - 1), sum(s.n_pred - 1), sum(s.n_true - 1),
+                        fsum(s.n_cell / s.n_pred), fsum(s.n_cell / s.n_true)
+                    from {sizes} s left join {g} g using (source_table, record_id)
+                    group by value
+                    """
+                ).fetchall()
+                out[col] = {}
+                for value, n, tp, pp, ap, b3p, b3r in sorted(rows):
+                    out[col][str(value)] = {
+                        "records": int(n),
+                        "pairwise": PairMetrics(int(tp), int(pp), int(ap)).as_dict(),
+                        "bcubed": BCubed(float(b3p) / n, float(b3r) / n, int(n)).as_dict(),
+                    }
+            return out
+        finally:
+            _drop(c, cells, sizes)
 
 
-def _frame(uids: pd.Index, person: pd.Series) -> pd.DataFrame:
-    key = uids.to_series().str.split(":", n=1, expand=True)
-    return pd.DataFrame(
-        {"source_table": key[0].to_numpy(), "record_id": key[1].to_numpy(), "person_id": person}
-    ).reset_index(drop=True)
+def _nodes(con, link: str) -> str:
+    name = _fresh("nodes")
+    con.execute(
+        f"create temp table {name} as "
+        f"select source_table || ':' || record_id as unique_id, source_table, record_id from {link}"
+    )
+    return name
+
+
+def _clustered(con, nodes: str, edges: str, threshold: float) -> tuple[str, object]:
+    """A view (source_table, record_id, person_id) of connected components over the edges at
+    or above the threshold (Splink's clustering); returns it and Splink's table to drop."""
+    db_api = DuckDBAPI(connection=con)
+    cc = cluster_pairwise_predictions_at_threshold(
+        nodes, edges, db_api, "unique_id", threshold_match_probability=threshold
+    )
+    name = _fresh("clusters")
+    con.execute(
+        f"create or replace temp view {name} as "
+        "select n.source_table, n.record_id, cast(c.cluster_id as varchar) as person_id "
+        f"from {nodes} n join {cc.physical_name} c using (unique_id)"
+    )
+    return name, cc
+
+
+def _edges(con, pairs: str, where: str = "true") -> str:
+    name = _fresh("edges")
+    con.execute(
+        f"create or replace temp view {name} as "
+        f"select unique_id_l, unique_id_r, match_probability from {pairs} where {where}"
+    )
+    return name
 
 
 def threshold_curve(
-    link: pd.DataFrame, pairs: pd.DataFrame, truth: pd.DataFrame, thresholds=THRESHOLD_GRID
+    link: Table,
+    pairs: Table,
+    truth: Table,
+    thresholds=THRESHOLD_GRID,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[dict]:
     """Pairwise and B-cubed precision / recall of clusters at each threshold."""
-    clusters = _clusters_at(_nodes(link), pairs, list(thresholds))
-    out = []
-    for t in thresholds:
-        predicted = _frame(clusters.index, clusters[t].astype(str).to_numpy())
-        pw = evaluate(predicted, truth).overall
-        b3 = bcubed(predicted, truth)
-        out.append(
-            {
-                "threshold": t,
-                "precision": pw.precision,
-                "recall": pw.recall,
-                "f1": pw.f1,
-                "bcubed_precision": b3.precision,
-                "bcubed_recall": b3.recall,
-                "bcubed_f1": b3.f1,
-            }
+    with connection(con) as c:
+        lk, pr, t = (
+            as_relation(c, link, "link"),
+            as_relation(c, pairs, "pairs"),
+            as_relation(c, truth, "truth"),
         )
-    return out
+        validate(c, t, "truth")
+        nodes, edges = _nodes(c, lk), _edges(c, pr)
+        out = []
+        try:
+            for threshold in thresholds:
+                predicted, cc = _clustered(c, nodes, edges, threshold)
+                cells = _cells(c, predicted, t)
+                pw, b3 = _overall(c, cells), _bcubed_of(c, cells)
+                _drop(c, cells)
+                cc.drop_table_from_database_and_remove_from_cache()
+                out.append(
+                    {
+                        "threshold": threshold,
+                        "precision": pw.precision,
+                        "recall": pw.recall,
+                        "f1": pw.f1,
+                        "bcubed_precision": b3.precision,
+                        "bcubed_recall": b3.recall,
+                        "bcubed_f1": b3.f1,
+                    }
+                )
+        finally:
+            _drop(c, nodes)
+        return out
 
 
-def blocking_recall(link: pd.DataFrame, pairs: pd.DataFrame, truth: pd.DataFrame) -> dict:
+def blocking_recall(
+    link: Table, pairs: Table, truth: Table, con: duckdb.DuckDBPyConnection | None = None
+) -> dict:
     """How many true pairs the blocking rules let the model see.
 
     direct: share of true pairs that were scored at all. reachable: pairwise
     recall of the persons formed by the scored true pairs alone, the best any
     model and threshold could do with these blocking rules.
     """
-    true_person = _truth_by_uid(truth)
-    same = (
-        pairs["unique_id_l"].map(true_person).to_numpy()
-        == pairs["unique_id_r"].map(true_person).to_numpy()
-    )
-    n = truth.groupby("person_id").size()
-    actual = int((n * (n - 1) // 2).sum())
-    true_pairs = pairs.loc[same, ["unique_id_l", "unique_id_r"]].assign(match_probability=1.0)
-    clusters = _clusters_at(_nodes(link), true_pairs, [0.5])
-    reach = evaluate(_frame(clusters.index, clusters[0.5].astype(str).to_numpy()), truth).overall
-    return {
-        "comparisons": len(pairs),
-        "true_pairs": actual,
-        "true_pairs_scored": int(same.sum()),
-        "direct_recall": int(same.sum()) / actual if actual else 1.0,
-        "reachable_recall": reach.recall,
-    }
+    with connection(con) as c:
+        lk, pr, t = (
+            as_relation(c, link, "link"),
+            as_relation(c, pairs, "pairs"),
+            as_relation(c, truth, "truth"),
+        )
+        validate(c, t, "truth")
+        uid = _fresh("truth_uid")
+        c.execute(
+            f"create temp table {uid} as "
+            f"select source_table || ':' || record_id as unique_id, person_id from {t}"
+        )
+        same = _fresh("same")  # the scored pairs of one true person only
+        c.execute(
+            f"""
+            create temp table {same} as
+            select p.unique_id_l, p.unique_id_r, 1.0::double as match_probability
+            from {pr} p
+            join {uid} l on l.unique_id = p.unique_id_l
+            join {uid} r on r.unique_id = p.unique_id_r
+            where l.person_id = r.person_id
+            """
+        )
+        (comparisons,) = _one(c, f"select count(*) from {pr}")
+        (scored,) = _one(c, f"select count(*) from {same}")
+        (actual,) = _one(
+            c,
+            "select coalesce(sum(n * (n - 1) // 2), 0) "
+            f"from (select count(*) as n from {t} group by person_id)",
+        )
+        nodes, edges = _nodes(c, lk), same
+        try:
+            predicted, cc = _clustered(c, nodes, edges, 0.5)
+            cells = _cells(c, predicted, t)
+            reach = _overall(c, cells)
+            _drop(c, cells)
+            cc.drop_table_from_database_and_remove_from_cache()
+        finally:
+            _drop(c, nodes, uid, same)
+        actual, scored = int(actual), int(scored)
+        return {
+            "comparisons": int(comparisons),
+            "true_pairs": actual,
+            "true_pairs_scored": scored,
+            "direct_recall": scored / actual if actual else 1.0,
+            "reachable_recall": reach.recall,
+        }
 
 
 def full_evaluation(
-    link: pd.DataFrame,
-    pairs: pd.DataFrame,
-    truth: pd.DataFrame,
-    groups: pd.DataFrame,
+    link: Table,
+    pairs: Table,
+    truth: Table,
+    groups: Table,
     thresholds: dict[str, float],
+    con: duckdb.DuckDBPyConnection | None = None,
+    root: Path | None = None,
 ) -> dict:
-    """Everything measurable against truth, as plain numbers (for evaluation.json)."""
-    at = {}
-    for name, col in (("high", "cluster_high"), ("default", "person_id"), ("low", "cluster_low")):
-        predicted = link[[*KEY, col]].rename(columns={col: "person_id"})
-        ev = evaluate(predicted, truth)
-        at[name] = {
-            "threshold": thresholds[name],
-            "pairwise": ev.overall.as_dict(),
-            "bcubed": bcubed(predicted, truth).as_dict(),
+    """Everything measurable against truth, as plain numbers (for evaluation.json).
+
+    Without a connection, one is opened with the limits of xjs.limits (spilling under root)."""
+    with connection(con, root) as c:
+        lk, pr, t = (
+            as_relation(c, link, "link"),
+            as_relation(c, pairs, "pairs"),
+            as_relation(c, truth, "truth"),
+        )
+        at = {}
+        with stage("evaluation:thresholds"):
+            validate(c, t, "truth")
+            for name, col in (
+                ("high", "cluster_high"),
+                ("default", "person_id"),
+                ("low", "cluster_low"),
+            ):
+                predicted = as_relation(
+                    c, f"(select source_table, record_id, {col} as person_id from {lk})", "pred"
+                )
+                validate(c, predicted, "predicted")
+                cells = _cells(c, predicted, t)
+                at[name] = {
+                    "threshold": thresholds[name],
+                    "pairwise": _overall(c, cells).as_dict(),
+                    "bcubed": _bcubed_of(c, cells).as_dict(),
+                }
+                if name == "default":
+                    by_pair = {
+                        f"{a}|{b}": m.as_dict() for (a, b), m in _by_source_pair(c, cells).items()
+                    }
+                _drop(c, cells)
+        (records,) = _one(c, f"select count(*) from {lk}")
+        with stage("evaluation:subgroups"):
+            subgroups = subgroup_metrics(
+                f"(select source_table, record_id, person_id from {lk})", t, groups, con=c
+            )
+        with stage("evaluation:curve"):
+            curve = threshold_curve(lk, pr, t, con=c)
+        with stage("evaluation:blocking"):
+            blocking = blocking_recall(lk, pr, t, con=c)
+        return {
+            "records": int(records),
+            "at_thresholds": at,
+            "by_source_pair": by_pair,
+            "subgroups": subgroups,
+            "curve": curve,
+            "blocking": blocking,
         }
-        if name == "default":
-            by_pair = {f"{a}|{b}": m.as_dict() for (a, b), m in ev.by_source_pair.items()}
-    return {
-        "records": len(link),
-        "at_thresholds": at,
-        "by_source_pair": by_pair,
-        "subgroups": subgroup_metrics(link[[*KEY, "person_id"]], truth, groups),
-        "curve": threshold_curve(link, pairs, truth),
-        "blocking": blocking_recall(link, pairs, truth),
-    }
 
 
 def worst_subgroup_gap(evaluation: dict, min_records: int = 200) -> tuple[str, float]:

@@ -1,13 +1,15 @@
-"""The aggregate tables, counted from the internal journey frames, then
-disclosure-controlled (research/disclosure.py) before anything is written."""
+"""The aggregate tables, counted in DuckDB from the journey marts (only the cells come
+back to Python), then disclosure-controlled (research/disclosure.py) before anything is
+written."""
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from research import coarsen, schemas
 from research.disclosure import TOTAL, ProtectedTable, protect
-from research.tables import Internal
+from research.tables import mart
 
 JURISDICTION_COMBINATIONS = [
     "criminal only",
@@ -37,15 +39,20 @@ LABELS = [
 ]
 
 
-def _crosstab(name: str, rows: pd.Series, cols: pd.Series, row_order, col_order) -> pd.DataFrame:
+def _crosstab(name: str, counts, row_order, col_order) -> pd.DataFrame:
+    """The two-way table of (row label, column label, count) rows, in the given orders
+    (labels outside them are left out, missing cells are 0)."""
     _, row_dim, col_dim = schemas.AGGREGATES[name]
-    counts = pd.crosstab(rows, cols).reindex(index=row_order, columns=col_order, fill_value=0)
-    counts.index.name, counts.columns.name = row_dim, col_dim
-    return counts.fillna(0).astype("int64")
-
-
-def _yes_no(flags: pd.Series, yes: str, no: str) -> pd.Series:
-    return flags.map({True: yes, False: no})
+    table = pd.DataFrame(
+        0,
+        index=pd.Index(list(row_order), name=row_dim),
+        columns=pd.Index(list(col_order), name=col_dim),
+        dtype="int64",
+    )
+    for row, col, n in counts:
+        if row in table.index and col in table.columns:
+            table.loc[row, col] += int(n)
+    return table
 
 
 def _combination(has_criminal, has_family, has_civil) -> str:
@@ -61,58 +68,76 @@ def _combination(has_criminal, has_family, has_civil) -> str:
     return "criminal, family and civil"
 
 
-def counts_tables(internal: Internal, release_date: pd.Timestamp) -> dict[str, pd.DataFrame]:
-    """The true counts (never published as they are)."""
+def counts_tables(
+    con: duckdb.DuckDBPyConnection, release_date: pd.Timestamp
+) -> dict[str, pd.DataFrame]:
+    """The true counts (never published as they are), counted in DuckDB from the journey
+    marts: only the cells come back."""
     tables = {}
-    se = internal.sentences
-    sentence_types = sorted(se["sentence_type"].dropna().unique())
+    sentences, repeat, overlaps = (
+        mart("sentence_reappearance"),
+        mart("repeat_users"),
+        mart("jurisdiction_overlaps"),
+    )
+    sentence_types = sorted(
+        t
+        for (t,) in con.execute(
+            f"select distinct sentence_type from {sentences} where sentence_type is not null"
+        ).fetchall()
+    )
+    yes_no = dict(zip((True, False), REAPPEARED, strict=True))
     for years in (1, 2):
-        flag = se[f"reappeared_within_{years}y"]
-        followed = se[flag.notna()]
+        flag = f"reappeared_within_{years}y"
+        rows = con.execute(
+            f"select sentence_type, {flag}, count(*) from {sentences} "
+            f"where {flag} is not null group by all"
+        ).fetchall()
         name = f"reappearance_{years}y_by_sentence"
         tables[name] = _crosstab(
-            name,
-            followed["sentence_type"],
-            _yes_no(followed[f"reappeared_within_{years}y"].astype(bool), *REAPPEARED),
-            sentence_types,
-            REAPPEARED,
+            name, [(t, yes_no[bool(f)], n) for t, f, n in rows], sentence_types, REAPPEARED
         )
-    ru = internal.repeat_users
-    combos = [
-        _combination(c, f, v)
-        for c, f, v in zip(ru["has_criminal"], ru["has_family"], ru["has_civil"], strict=True)
-    ]
+    rows = con.execute(
+        f"select has_criminal, has_family, has_civil, coalesce(sex, 'unknown'), count(*) "
+        f"from {repeat} group by all"
+    ).fetchall()
     tables["persons_by_jurisdictions_and_sex"] = _crosstab(
         "persons_by_jurisdictions_and_sex",
-        pd.Series(combos, index=ru.index),
-        ru["sex"].fillna("unknown"),
+        [(_combination(c, f, v), sex, n) for c, f, v, sex, n in rows],
         JURISDICTION_COMBINATIONS,
         SEXES,
     )
+    on = f"date '{release_date:%Y-%m-%d}'"
+    band = coarsen.age_band_sql("date_of_birth", on)
+    rows = con.execute(
+        f"select coalesce({band}, 'unknown'), is_repeat_user, count(*) from {repeat} group by all"
+    ).fetchall()
+    repeat_labels = dict(zip((True, False), REPEAT, strict=True))
     tables["repeat_users_by_age_band"] = _crosstab(
         "repeat_users_by_age_band",
-        coarsen.age_band(ru["date_of_birth"], release_date).fillna("unknown"),
-        _yes_no(ru["is_repeat_user"].astype(bool), *REPEAT),
+        [(b, repeat_labels[bool(r)], n) for b, r, n in rows],
         [*coarsen.AGE_BAND_LABELS, "unknown"],
         REPEAT,
     )
-    ov = internal.overlaps
     order = {"family first": "other first", "civil first": "other first"}
-    long = pd.concat(
-        [
-            pd.DataFrame({"order": ov["family_vs_criminal"], "jurisdiction": "family"}),
-            pd.DataFrame({"order": ov["civil_vs_criminal"], "jurisdiction": "civil"}),
-        ]
-    ).dropna()
+    rows = con.execute(
+        f"""
+        select family_vs_criminal, 'family', count(*) from {overlaps}
+        where family_vs_criminal is not null group by all
+        union all
+        select civil_vs_criminal, 'civil', count(*) from {overlaps}
+        where civil_vs_criminal is not null group by all
+        """
+    ).fetchall()
     tables["overlap_order"] = _crosstab(
         "overlap_order",
-        long["order"].replace(order),
-        long["jurisdiction"],
+        [(order.get(o, o), j, n) for o, j, n in rows],
         ORDERS,
         OVERLAP_JURISDICTIONS,
     )
     return tables
 
 
-def protected_tables(internal: Internal, release_date: pd.Timestamp) -> list[ProtectedTable]:
-    return [protect(counts, name) for name, counts in counts_tables(internal, release_date).items()]
+def protected_tables(
+    con: duckdb.DuckDBPyConnection, release_date: pd.Timestamp
+) -> list[ProtectedTable]:
+    return [protect(counts, name) for name, counts in counts_tables(con, release_date).items()]

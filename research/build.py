@@ -3,7 +3,10 @@
 warehouse (staging, journey marts) and linkage/xjs_link.parquet -> pseudonymised, coarsened
 tables -> Pandera gate -> disclosure-controlled aggregates -> dictionary,
 linkage quality, README, manifest, all in a temporary folder -> identifier scan
-and disclosure check of the finished folder -> atomic publish. Nothing is
+and disclosure check of the finished folder -> atomic publish. The tables are
+DuckDB queries streamed to Parquet in batches, each batch checked by the table's
+Pandera schema on its way out (research.tables, research.publish.write_query); the
+aggregates are counted in DuckDB. Python holds batches and aggregate cells only. Nothing is
 visible at releases/<R>/research until both checks passed on the exact files
 that get published. Errors carry table names, check names and counts, never a
 row value.
@@ -17,8 +20,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from contracts.validation import validate
+from contracts.validation import ValidationReport, validate
 from research import aggregates, dictionary, disclosure, identifiers, pseudonyms, readme, schemas
 from research import publish as pub
 from research.coarsen import release_date
@@ -26,12 +30,13 @@ from research.keys import key_id
 from research.tables import (
     JOURNEY_MARTS,
     SOURCES,
-    journey_tables,
-    link_table,
-    read_journeys,
-    source_table,
+    journey_tables_sql,
+    link_table_sql,
+    source_table_sql,
 )
 from xjs import faults, layout
+from xjs.limits import duckdb_limits
+from xjs.stages import stage
 
 LINKAGE_FILES = {"linkage": layout.METADATA_FILE, "evaluation": layout.EVALUATION_FILE}
 QUALITY_FILE = "linkage_quality.json"
@@ -111,49 +116,89 @@ def disclosure_breaches(folder: Path) -> tuple[int, dict[str, int]]:
 def verify_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
     """Both gates of a research folder, on its files as written: identifier values found
     and disclosure breaches, per 'file: problem' (empty: the folder may be published)."""
-    found = identifiers.scan(folder, *identifiers.landing_identifier_values(con))
+    found = identifiers.scan(con, folder)
     problems = {f"{path}: identifier values": n for path, n in found.items()}
     return problems | disclosure_breaches(folder)[1]
 
 
-def _gate(frames: dict[str, pd.DataFrame], protected) -> None:
+ARROW_TYPES = {
+    "string": pa.string(),
+    "Int64": pa.int64(),
+    "Float64": pa.float64(),
+    "boolean": pa.bool_(),
+}
+PANDAS_TYPES = {
+    pa.string(): pd.StringDtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.float64(): pd.Float64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of a research table's Parquet file (what pandas' dtypes become)."""
+    return pa.schema([pa.field(c.name, ARROW_TYPES[c.dtype]) for c in schemas.columns(table)])
+
+
+class _Gate:
+    """A table's Pandera schema over every batch written: failures summed per check."""
+
+    def __init__(self, table: str):
+        self.schema = schemas.schema(table)
+        self.report = ValidationReport(rows=0)
+
+    def __call__(self, batch: pa.Table) -> None:
+        frame = batch.to_pandas(types_mapper=PANDAS_TYPES.get)
+        found = validate(self.schema, frame)
+        self.report.rows += found.rows
+        for check, n in found.failures.items():
+            self.report.failures[check] = self.report.failures.get(check, 0) + n
+
+
+def _gate_aggregates(protected) -> list[str]:
     failures = []
-    for table, frame in frames.items():
-        report = validate(schemas.schema(table), frame)
-        if not report.passed:
-            failures.append(f"{table}: {report.summary()}")
     for table in protected:
         frame = table.to_frame()
         report = validate(schemas.aggregate_schema(table.name), frame)
         breaches = {k: v for k, v in disclosure.check(frame).items() if v}
         if not report.passed or breaches:
             failures.append(f"{table.name}: {report.summary()}; disclosure {breaches}")
-    if failures:
-        raise ResearchReleaseError("research tables failed their gate: " + "; ".join(failures))
+    return failures
 
 
 def build(
     con: duckdb.DuckDBPyConnection, release_id: str, key: bytes, linkage_dir: Path, out: Path
 ):
-    """Write the whole release into `out` (an empty folder); returns (rows, protected)."""
+    """Write the whole release into `out` (an empty folder); returns (rows, protected).
+
+    con: the release's warehouse (read only is enough)."""
     when = release_date(release_id)
     link_path = linkage_dir / layout.XJS_LINK_FILE  # the one copy of the lookup, checked
-    frames = {"xjs_link": link_table(con, key, link_path)}
-    for source in SOURCES:
-        frames[source.table] = source_table(con, source, key, when, link_path)
-    internal = read_journeys(con)
-    frames |= journey_tables(internal, key, when)
-    protected = aggregates.protected_tables(internal, when)
-    _gate(frames, protected)
+    pseudonyms.use_key(con, key)
+    queries = {"xjs_link": link_table_sql(link_path)}
+    queries |= {s.table: source_table_sql(s, when, link_path) for s in SOURCES}
+    queries |= journey_tables_sql(when)
+    with stage("research_release:aggregates"):
+        protected = aggregates.protected_tables(con, when)
+        failures = _gate_aggregates(protected)
+    if failures:
+        raise ResearchReleaseError("research tables failed their gate: " + "; ".join(failures))
 
     where = paths()
-    for table, frame in frames.items():
-        faults.kill_point(f"research:before_table:{table}")
-        pub.write_parquet(frame, out / where[table])
-        faults.kill_point(f"research:after_table:{table}")
+    rows = {}
+    with stage("research_release:tables"):
+        for table, sql in queries.items():
+            faults.kill_point(f"research:before_table:{table}")
+            gate = _Gate(table)
+            rows[table] = pub.write_query(con, sql, out / where[table], arrow_schema(table), gate)
+            if not gate.report.passed:
+                failures.append(f"{table}: {gate.report.summary()}")
+            faults.kill_point(f"research:after_table:{table}")
+    if failures:
+        raise ResearchReleaseError("research tables failed their gate: " + "; ".join(failures))
     for table in protected:
         pub.write_csv(table.to_frame(), out / where[table.name])
-    rows = {t: len(f) for t, f in frames.items()} | {t.name: t.cells for t in protected}
+    rows |= {t.name: t.cells for t in protected}
     entries = dictionary.dictionary(where, rows)
     pub.write_json(entries, out / "data_dictionary.json")
     pub.write_text(dictionary.markdown(entries), out / "data_dictionary.md")
@@ -181,15 +226,21 @@ def build(
     return rows, protected
 
 
+def connect_warehouse(root: Path, release_id: str) -> duckdb.DuckDBPyConnection:
+    """The release's warehouse, read only, with the configured limits (xjs.limits)."""
+    return duckdb_limits(root).connect(str(layout.warehouse_path(root, release_id)), read_only=True)
+
+
 def publish_release(root: Path, release_id: str, key: bytes) -> ReleaseSummary:
     """Build, check and atomically publish releases/<R>/research from the release's warehouse."""
     link = layout.research_dir(root, release_id)
     tmp = pub.temporary_folder(link.parent)
     try:
-        con = duckdb.connect(str(layout.warehouse_path(root, release_id)), read_only=True)
+        con = connect_warehouse(root, release_id)
         try:
             rows, protected = build(con, release_id, key, layout.linkage_dir(root, release_id), tmp)
-            problems = verify_folder(con, tmp)  # the finished folder, before the swap
+            with stage("research_release:verify"):
+                problems = verify_folder(con, tmp)  # the finished folder, before the swap
         finally:
             con.close()
         if problems:

@@ -1,7 +1,10 @@
 """Coarsening: dates to months, dates of birth to year of birth and age band,
 postcodes to postcode area, money to the nearest hundred pounds.
 
-Vectorised pandas on whole columns; nulls stay null.
+Each rule twice, kept equal by tests/research/test_coarsen.py: as vectorised pandas on
+whole columns (the reference, and small inputs) and as a DuckDB SQL expression (the
+*_sql functions), which is what the research release and the linkage evaluation's
+subgroups use, in the engine. Nulls stay null.
 """
 
 from __future__ import annotations
@@ -81,3 +84,53 @@ def round_to(values: pd.Series, base: int) -> pd.Series:
 def release_date(release_id: str) -> pd.Timestamp:
     """The last day of the release month (as dbt's release_date() macro)."""
     return pd.Timestamp(release_id[:7] + "-01") + pd.offsets.MonthEnd(0)
+
+
+# --- the same rules as SQL expressions (DuckDB), for tables built in the engine ------------
+# Each takes SQL expressions and returns one; tests/research/test_coarsen.py holds them to
+# the pandas functions above, value for value.
+
+
+def _date_sql(expr: str) -> str:
+    return f"try_cast({expr} as date)"
+
+
+def month_sql(expr: str) -> str:
+    """'YYYY-MM' (see month)."""
+    return f"strftime({_date_sql(expr)}, '%Y-%m')"
+
+
+def age_at_sql(date_of_birth: str, on: str) -> str:
+    """Completed years between the two dates (see age_at); null when either is null."""
+    dob, when = _date_sql(date_of_birth), _date_sql(on)
+    before = (
+        f"(month({when}) < month({dob}) or "
+        f"(month({when}) = month({dob}) and day({when}) < day({dob})))"
+    )
+    return f"(year({when}) - year({dob}) - cast({before} as integer))"
+
+
+def age_band_sql(date_of_birth: str, on: str) -> str:
+    """AGE_BANDS label of the completed age at a date (see age_band)."""
+    age = age_at_sql(date_of_birth, on)
+    whens = " ".join(f"when {age} >= {low} then '{label}'" for low, _, label in reversed(AGE_BANDS))
+    return f"(case {whens} else null end)"
+
+
+def year_of_birth_sql(date_of_birth: str, release_date: pd.Timestamp) -> str:
+    """Year of birth, withheld at TOP_AGE and over on the release date (see year_of_birth)."""
+    on = f"date '{release_date:%Y-%m-%d}'"
+    return (
+        f"(case when {age_at_sql(date_of_birth, on)} < {TOP_AGE} "
+        f"then year({_date_sql(date_of_birth)}) end)"
+    )
+
+
+def postcode_area_sql(expr: str) -> str:
+    """The letters before the first digit of a canonical postcode (see postcode_area)."""
+    return f"nullif(regexp_extract(cast({expr} as varchar), '^([A-Z]{{1,2}})\\d', 1), '')"
+
+
+def round_to_sql(expr: str, base: int) -> str:
+    """Nearest multiple of base, halves up (see round_to)."""
+    return f"cast(floor(try_cast({expr} as double) / {int(base)} + 0.5) * {int(base)} as bigint)"

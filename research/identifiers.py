@@ -3,7 +3,9 @@
 The Pandera schemas (strict, whitelisted columns) keep identifiers out by
 construction; this scan checks the result independently: no value of any
 direct-identifier column of the drop appears anywhere in the published folder.
-It reports counts only.
+It reports counts only. The drop's values and the released tables' cells are
+matched in DuckDB (temporary tables on the warehouse connection), never gathered
+into Python; only the text files' words and the small aggregate CSVs are.
 
 Matching is on normalised values (upper case, letters and digits only):
 - every cell of every string column of the released tables, and every cell of
@@ -148,8 +150,23 @@ def _date_forms(con, table: str, col: str) -> list[str]:
     return forms
 
 
-def landing_identifier_values(con: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
-    """(identifier values, content vocabulary) of the drop, normalised."""
+IDENTIFIERS, VOCABULARY, SENSITIVE = "_xjs_identifiers", "_xjs_vocabulary", "_xjs_sensitive"
+
+
+def normalise_sql(expr: str) -> str:
+    """normalise() of one value, as SQL (upper case, letters and digits only)."""
+    return f"regexp_replace(upper(cast({expr} as varchar)), '[^0-9A-Z]', '', 'g')"
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, values: set[str]) -> None:
+    if values:
+        con.execute(f"insert into {table} select unnest(?::varchar[])", [sorted(values)])
+
+
+def load_landing_values(con: duckdb.DuckDBPyConnection) -> None:
+    """Temporary tables of the drop's identifier values and content vocabulary, normalised,
+    built in DuckDB (only the distinct dates of birth pass through Python, to be spelt in
+    their other forms)."""
     present = {
         t
         for (t,) in con.sql(
@@ -157,33 +174,63 @@ def landing_identifier_values(con: duckdb.DuckDBPyConnection) -> tuple[set[str],
             params=[LANDING_SCHEMA],
         ).fetchall()
     }
-    identifiers, vocabulary = set(), set()
+    for name in (IDENTIFIERS, VOCABULARY):
+        con.execute(f"create or replace temp table {name} (v varchar)")
     for table in LANDING_TABLES.values():
         if table.name not in present:
             continue
         ident_cols = DIRECT_IDENTIFIERS[table.name]
         for col in table.columns:
             if col in ident_cols and ("date" in col or col == "birth_date"):
-                identifiers |= normalise(_date_forms(con, table.name, col))
-            else:
-                values = con.sql(
-                    f"select distinct cast({col} as varchar) from {LANDING_SCHEMA}.{table.name}"
-                ).fetchall()
-                (identifiers if col in ident_cols else vocabulary).update(
-                    normalise(v for (v,) in values)
-                )
-    return identifiers, vocabulary
+                _insert(con, IDENTIFIERS, normalise(_date_forms(con, table.name, col)))
+                continue
+            target = IDENTIFIERS if col in ident_cols else VOCABULARY
+            con.execute(
+                f"insert into {target} select distinct v from "
+                f"(select {normalise_sql(col)} as v from {LANDING_SCHEMA}.{table.name}) "
+                "where v <> ''"
+            )
 
 
-def _table_cells(path: Path) -> set[str]:
-    if path.suffix == ".parquet":
-        table = pq.read_table(path)
-        cells = set()
-        for name in table.column_names:
-            column = table.column(name)
-            if str(column.type) in ("string", "large_string"):
-                cells |= normalise(column.to_pylist())
-        return cells
+def _sensitive(con: duckdb.DuckDBPyConnection) -> None:
+    """The identifier values the scan looks for: not in the drop's or the release's own
+    vocabulary, MIN_CHARS or longer; `textual` marks those with a digit (see the module)."""
+    _insert(con, VOCABULARY, release_vocabulary())
+    con.execute(
+        f"""
+        create or replace temp table {SENSITIVE} as
+        select distinct i.v, regexp_matches(i.v, '[0-9]') as textual
+        from {IDENTIFIERS} i anti join {VOCABULARY} w using (v)
+        where length(i.v) >= {MIN_CHARS}
+        """
+    )
+
+
+def _hits(con: duckdb.DuckDBPyConnection, values: set[str], textual_only: bool) -> int:
+    con.execute("create or replace temp table _xjs_found (v varchar)")
+    _insert(con, "_xjs_found", values)
+    where = "where s.textual" if textual_only else ""
+    (n,) = con.execute(
+        f"select count(distinct f.v) from _xjs_found f join {SENSITIVE} s using (v) {where}"
+    ).fetchone()
+    return int(n)
+
+
+def _parquet_hits(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Distinct sensitive values among the string cells of a Parquet file, in DuckDB."""
+    schema = pq.read_schema(path)
+    cols = [f.name for f in schema if str(f.type) in ("string", "large_string")]
+    if not cols:
+        return 0
+    source = "read_parquet('" + str(path).replace("'", "''") + "')"
+    cells = " union ".join(
+        f"select {normalise_sql(chr(34) + c + chr(34))} as v from {source}" for c in cols
+    )
+    (n,) = con.execute(f"select count(*) from ({cells}) c join {SENSITIVE} s using (v)").fetchone()
+    return int(n)
+
+
+def _csv_cells(path: Path) -> set[str]:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False).drop(
         columns=["count"], errors="ignore"
     )
@@ -211,19 +258,24 @@ def release_vocabulary() -> set[str]:
     return normalise(labels)
 
 
-def scan(folder: Path, identifiers: set[str], vocabulary: set[str]) -> dict[str, int]:
-    """Counts of distinct identifier values found, per released file (relative path)."""
-    vocabulary = vocabulary | release_vocabulary()
-    sensitive = {v for v in identifiers - vocabulary if len(v) >= MIN_CHARS}
-    textual = {v for v in sensitive if any(ch.isdigit() for ch in v)}
+def scan(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
+    """Counts of distinct identifier values found, per released file (relative path).
+
+    con: the release's warehouse (its landing tables); the values stay in DuckDB."""
+    load_landing_values(con)
+    _sensitive(con)
     found = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.suffix in (".parquet", ".csv"):
-            hits = len(_table_cells(path) & sensitive)
+        if path.suffix == ".parquet":
+            hits = _parquet_hits(con, path)
+        elif path.suffix == ".csv":
+            hits = _hits(con, _csv_cells(path), textual_only=False)
         elif path.suffix in TEXT_SUFFIXES:
-            hits = len(_text_windows(path) & textual)
+            hits = _hits(con, _text_windows(path), textual_only=True)
         else:
             hits = 1  # an unexpected file is a failure in itself
         if hits:
             found[str(path.relative_to(folder))] = hits
+    for name in (IDENTIFIERS, VOCABULARY, SENSITIVE, "_xjs_found"):
+        con.execute(f"drop table if exists {name}")
     return found

@@ -46,3 +46,39 @@ def pseudonymise(key: bytes, kind: str, values: pd.Series) -> pd.Series:
 def pseudonymise_records(key: bytes, source_table: pd.Series, record_id: pd.Series) -> pd.Series:
     """Record pseudonyms: (source_table, record_id) identifies a record everywhere."""
     return pseudonymise(key, "record", source_table.astype(str) + "\x1f" + record_id.astype(str))
+
+
+# --- the same pseudonyms computed in DuckDB (research tables built in the engine) ----------
+# HMAC-SHA256 spelt out with DuckDB's sha256: H((K ^ opad) || H((K ^ ipad) || m)). The key
+# reaches the connection only as two session variables set by parameter, never in SQL text
+# (so never in an error message). tests/research/test_keys_and_pseudonyms.py holds it to
+# pseudonym() above.
+
+_IPAD, _OPAD = "xjs_hmac_ipad", "xjs_hmac_opad"
+
+
+def _pads(key: bytes) -> tuple[bytes, bytes]:
+    block = hashlib.sha256().block_size
+    k = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+    return bytes(b ^ 0x36 for b in k), bytes(b ^ 0x5C for b in k)
+
+
+def use_key(con, key: bytes) -> None:
+    """Make pseudonym_sql() usable on this connection under this key."""
+    ipad, opad = _pads(key)
+    con.execute(f"set variable {_IPAD} = ?::blob", [ipad])
+    con.execute(f"set variable {_OPAD} = ?::blob", [opad])
+
+
+def pseudonym_sql(kind: str, value_sql: str) -> str:
+    """SQL for pseudonym(key, kind, value) of a column expression (null stays null)."""
+    domain, prefix = KINDS[kind]
+    message = f"encode('{domain}' || chr(31) || cast({value_sql} as varchar))"
+    inner = f"unhex(sha256(getvariable('{_IPAD}') || {message}))"
+    return f"('{prefix}' || substr(sha256(getvariable('{_OPAD}') || {inner}), 1, {HEX_CHARS}))"
+
+
+def record_pseudonym_sql(source_table_sql: str, record_id_sql: str) -> str:
+    """SQL for the record pseudonym of (source_table, record_id), as pseudonymise_records."""
+    value = f"cast({source_table_sql} as varchar) || chr(31) || cast({record_id_sql} as varchar)"
+    return pseudonym_sql("record", value)

@@ -19,6 +19,7 @@ import json
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -39,10 +40,56 @@ PARQUET_OPTIONS = {
 }
 
 
+BATCH_ROWS = 100_000  # rows per batch streamed out of DuckDB (and per Pandera check)
+
+
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
     with atomic.atomic_path(path) as tmp:
         pq.write_table(table, tmp, **PARQUET_OPTIONS)
+
+
+def write_query(
+    con, sql: str, path: Path, schema: pa.Schema, check: Callable[[pa.Table], None] | None = None
+) -> int:
+    """Stream a query's result into a Parquet file with bounded memory; returns its rows.
+
+    The same bytes as write_parquet of the whole result: batches are cast to `schema` and
+    gathered into row groups of exactly PARQUET_OPTIONS["row_group_size"] rows, as
+    pyarrow's write_table cuts them. `check` sees every batch before it is written."""
+    (kept,) = con.execute("select current_setting('preserve_insertion_order')").fetchone()
+    con.execute("set preserve_insertion_order = true")  # stream in the ORDER BY's order
+    try:
+        return _stream(con.sql(sql).to_arrow_reader(BATCH_ROWS), path, schema, check)
+    finally:
+        con.execute(f"set preserve_insertion_order = {'true' if kept else 'false'}")
+
+
+def _stream(reader, path: Path, schema: pa.Schema, check) -> int:
+    options = dict(PARQUET_OPTIONS)
+    group = options.pop("row_group_size")
+    rows, pending, pending_rows = 0, [], 0
+    with atomic.atomic_path(path) as tmp, pq.ParquetWriter(tmp, schema, **options) as writer:
+
+        def flush(tables: list[pa.Table]) -> None:
+            writer.write_table(pa.concat_tables(tables), row_group_size=group)
+
+        for batch in reader:
+            table = pa.Table.from_batches([batch]).cast(schema)
+            if check is not None:
+                check(table)
+            rows += table.num_rows
+            while table.num_rows:
+                take = min(group - pending_rows, table.num_rows)
+                pending.append(table.slice(0, take))
+                pending_rows += take
+                table = table.slice(take)
+                if pending_rows == group:
+                    flush(pending)
+                    pending, pending_rows = [], 0
+        if pending_rows or not rows:
+            flush(pending or [schema.empty_table()])
+    return rows
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

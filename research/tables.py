@@ -3,8 +3,12 @@ record tables (staging), the research xjs_link (from releases/<R>/linkage/xjs_li
 the one copy of the lookup), and the journey tables (dbt marts models/marts/research).
 Ids are replaced by keyed pseudonyms, dates coarsened.
 
-The internal frames (`Internal`) keep real ids only in memory, to build the
-aggregates; nothing here logs or raises with a row value.
+Each table is one DuckDB query (the functions here return its SQL): pseudonyms
+(research.pseudonyms.pseudonym_sql, keyed on the connection by use_key) and
+coarsening (research.coarsen.*_sql) run in the engine, and the result streams out
+in batches (research.publish.write_query), so no table is ever whole in Python.
+Columns come out in the schema's order and types (conform_sql); row order is
+fixed by each query's ORDER BY. Nothing here logs or raises with a row value.
 """
 
 from __future__ import annotations
@@ -12,12 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from contracts.landing import OASYS_NEEDS
 from research import coarsen, schemas
-from research.pseudonyms import pseudonymise, pseudonymise_records
+from research.pseudonyms import pseudonym_sql, record_pseudonym_sql
 
 MARTS_SCHEMA = "marts"
 # The journey tables of the release, each from its dbt mart (models/marts/research):
@@ -130,156 +133,148 @@ SOURCES = [
 ]
 
 
-def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """The schema's columns, in its order and dtypes (a missing column is a bug: KeyError)."""
-    return pd.DataFrame(
-        {c.name: frame[c.name].astype(c.dtype) for c in schemas.columns(table)}
-    ).reset_index(drop=True)
+# the schemas' pandas dtypes as DuckDB types (the Parquet files carry the matching Arrow types)
+SQL_TYPES = {"string": "varchar", "Int64": "bigint", "Float64": "double", "boolean": "boolean"}
 
 
-def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    return con.sql(sql, params=params).df()
+def _literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
 
 
-def source_table(
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    key: bytes,
-    release_date: pd.Timestamp,
-    link_path: Path,
-) -> pd.DataFrame:
+def parquet_sql(path: Path) -> str:
+    return f"read_parquet({_literal(path)})"
+
+
+def round_sql(expr: str, decimals: int) -> str:
+    """numpy's round (as pandas Series.round): scale, round half to even, unscale."""
+    scale = float(10**decimals)
+    return f"(round_even(cast({expr} as double) * {scale}, 0) / {scale})"
+
+
+def conform_sql(table: str, computed: dict[str, str], alias: str = "r") -> str:
+    """The select list of a research table: the schema's columns, in its order and types;
+    a column not computed is the input column of the same name."""
+    cols = []
+    for c in schemas.columns(table):
+        expr = computed.get(c.name, f'{alias}."{c.name}"')
+        cols.append(f'cast({expr} as {SQL_TYPES[c.dtype]}) as "{c.name}"')
+    return ",\n    ".join(cols)
+
+
+def _date(release_date: pd.Timestamp) -> str:
+    return f"date '{release_date:%Y-%m-%d}'"
+
+
+def source_table_sql(source: Source, release_date: pd.Timestamp, link_path: Path) -> str:
     """The research table of one source: its staging records that are in the lookup
     (link_path: the release's xjs_link.parquet), pseudonymised and coarsened."""
-    wanted = ["date_of_birth", source.event_date, *source.months, *source.keep]
-    if source.postcode:
-        wanted.append("postcode")
-    if source.sex:
-        wanted.append("sex")
+    table = _literal(source.table)
+    computed = {
+        "record_pseudonym": record_pseudonym_sql(table, "r.record_id"),
+        "person_pseudonym": pseudonym_sql("person", "r.__person_id"),
+        "year_of_birth": coarsen.year_of_birth_sql("r.date_of_birth", release_date),
+        "age_band": coarsen.age_band_sql("r.date_of_birth", f"r.{source.event_date}"),
+    }
     if source.case:
-        wanted.append(source.case)
-    cols = ", ".join(f"s.{c}" for c in dict.fromkeys(wanted))
-    raw = _query(
-        con,
-        f"select s.record_id, l.person_id, {cols} from {source.staging} s "
-        "inner join read_parquet(?) l "
-        f"on l.source_table = '{source.table}' and l.record_id = s.record_id",
-        [str(link_path)],
-    )
-    out = pd.DataFrame(index=raw.index)
-    out["record_pseudonym"] = pseudonymise_records(
-        key, pd.Series(source.table, index=raw.index), raw["record_id"]
-    )
-    out["person_pseudonym"] = pseudonymise(key, "person", raw["person_id"])
-    if source.case:
-        case_ref = source.table + "\x1f" + raw[source.case].astype("string")
-        out["case_pseudonym"] = pseudonymise(key, "case", case_ref)
-    out["year_of_birth"] = coarsen.year_of_birth(raw["date_of_birth"], release_date)
-    out["age_band"] = coarsen.age_band(raw["date_of_birth"], raw[source.event_date])
-    if source.sex:
-        out["sex"] = raw["sex"]
+        case_ref = f"{table} || chr(31) || cast(r.{source.case} as varchar)"
+        computed["case_pseudonym"] = pseudonym_sql("case", case_ref)
     if source.postcode:
-        out["postcode_area"] = coarsen.postcode_area(raw["postcode"])
+        computed["postcode_area"] = coarsen.postcode_area_sql("r.postcode")
     for date_col, month_col in source.months.items():
-        out[month_col] = coarsen.month(raw[date_col])
-    for col in source.keep:
-        out[col] = raw[col]
+        computed[month_col] = coarsen.month_sql(f"r.{date_col}")
     if source.table == "prison_journeys":
-        spell = pd.to_datetime(raw["release_date"]) - pd.to_datetime(raw["reception_date"])
-        out["custody_days"] = spell.dt.days.astype("Int64")
+        computed["custody_days"] = (
+            "date_diff('day', try_cast(r.reception_date as date), try_cast(r.release_date as date))"
+        )
     if source.table == "civil_parties":
-        out["amount_claimed_rounded"] = coarsen.round_to(raw["amount_claimed"], 100)
+        computed["amount_claimed_rounded"] = coarsen.round_to_sql("r.amount_claimed", 100)
     if source.table == "oasys_assessments":
-        out["ogrs3"] = pd.to_numeric(raw["ogrs3"]).round(3)
-    return conform(out, source.table).sort_values("record_pseudonym", ignore_index=True)
+        computed["ogrs3"] = round_sql("r.ogrs3", 3)
+    return f"""
+select {conform_sql(source.table, computed)}
+from (
+    select s.*, l.person_id as __person_id from {source.staging} s
+    inner join {parquet_sql(link_path)} l
+        on l.source_table = {table} and l.record_id = s.record_id
+) r
+order by record_pseudonym
+"""
 
 
-def link_table(con: duckdb.DuckDBPyConnection, key: bytes, link_path: Path) -> pd.DataFrame:
+def link_table_sql(link_path: Path) -> str:
     """The research xjs_link: the lookup (link_path: xjs_link.parquet) with pseudonyms."""
-    raw = _query(con, "select * from read_parquet(?)", [str(link_path)])
-    out = pd.DataFrame(
-        {
-            "source_table": raw["source_table"],
-            "record_pseudonym": pseudonymise_records(key, raw["source_table"], raw["record_id"]),
-            "person_pseudonym": pseudonymise(key, "person", raw["person_id"]),
-            "cluster_high_pseudonym": pseudonymise(key, "cluster_high", raw["cluster_high"]),
-            "cluster_low_pseudonym": pseudonymise(key, "cluster_low", raw["cluster_low"]),
-            "match_confidence": raw["match_confidence"].round(3),
-        }
-    )
-    return conform(out, "xjs_link").sort_values("record_pseudonym", ignore_index=True)
+    computed = {
+        "record_pseudonym": record_pseudonym_sql("r.source_table", "r.record_id"),
+        "person_pseudonym": pseudonym_sql("person", "r.person_id"),
+        "cluster_high_pseudonym": pseudonym_sql("cluster_high", "r.cluster_high"),
+        "cluster_low_pseudonym": pseudonym_sql("cluster_low", "r.cluster_low"),
+        "match_confidence": round_sql("r.match_confidence", 3),
+    }
+    return f"""
+select {conform_sql("xjs_link", computed)}
+from {parquet_sql(link_path)} r
+order by record_pseudonym
+"""
 
 
-@dataclass
-class Internal:
-    """The journey marts as read (real ids, exact dates): input of the aggregates."""
-
-    events: pd.DataFrame
-    repeat_users: pd.DataFrame
-    overlaps: pd.DataFrame
-    sentences: pd.DataFrame
+def mart(table: str) -> str:
+    """The dbt mart a journey table is built from."""
+    return f"{MARTS_SCHEMA}.{JOURNEY_MARTS[table]}"
 
 
-def read_journeys(con: duckdb.DuckDBPyConnection) -> Internal:
-    def mart(table: str) -> pd.DataFrame:
-        return _query(con, f"select * from {MARTS_SCHEMA}.{JOURNEY_MARTS[table]}")
-
-    return Internal(
-        events=mart("person_timeline"),
-        repeat_users=mart("repeat_users"),
-        overlaps=mart("jurisdiction_overlaps"),
-        sentences=mart("sentence_reappearance"),
-    )
-
-
-def journey_tables(
-    internal: Internal, key: bytes, release_date: pd.Timestamp
-) -> dict[str, pd.DataFrame]:
-    ev = internal.events
-    timeline = pd.DataFrame(
-        {
-            "person_pseudonym": pseudonymise(key, "person", ev["person_id"]),
-            "event_seq": ev["event_seq"],
-            "event_month": coarsen.month(ev["event_date"]),
-            "jurisdiction": ev["jurisdiction"],
-            "source_table": ev["source_table"],
-            "record_pseudonym": pseudonymise_records(key, ev["source_table"], ev["record_id"]),
-        }
-    )
-    ru = internal.repeat_users
-    repeat = ru.assign(
-        person_pseudonym=pseudonymise(key, "person", ru["person_id"]),
-        year_of_birth=coarsen.year_of_birth(ru["date_of_birth"], release_date),
-        age_band=coarsen.age_band(ru["date_of_birth"], release_date),
-        first_event_month=coarsen.month(ru["first_event_date"]),
-        last_event_month=coarsen.month(ru["last_event_date"]),
-    )
-    ov = internal.overlaps
-    overlaps = ov.assign(
-        person_pseudonym=pseudonymise(key, "person", ov["person_id"]),
-        first_criminal_month=coarsen.month(ov["first_criminal_date"]),
-        first_family_month=coarsen.month(ov["first_family_date"]),
-        first_civil_month=coarsen.month(ov["first_civil_date"]),
-    )
-    se = internal.sentences.merge(
-        ru[["person_id", "sex", "date_of_birth"]], on="person_id", how="left"
-    )
-    sentences = se.assign(
-        record_pseudonym=pseudonymise_records(key, se["source_table"], se["record_id"]),
-        person_pseudonym=pseudonymise(key, "person", se["person_id"]),
-        sentence_month=coarsen.month(se["sentence_date"]),
-        age_band=coarsen.age_band(se["date_of_birth"], se["sentence_date"]),
-    )
+def journey_tables_sql(release_date: pd.Timestamp) -> dict[str, str]:
+    """The journey tables' queries, from their marts (real ids in, pseudonyms out)."""
+    on = _date(release_date)
+    person = pseudonym_sql("person", "r.person_id")
+    record = record_pseudonym_sql("r.source_table", "r.record_id")
+    timeline = {
+        "person_pseudonym": person,
+        "event_month": coarsen.month_sql("r.event_date"),
+        "record_pseudonym": record,
+    }
+    repeat = {
+        "person_pseudonym": person,
+        "year_of_birth": coarsen.year_of_birth_sql("r.date_of_birth", release_date),
+        "age_band": coarsen.age_band_sql("r.date_of_birth", on),
+        "first_event_month": coarsen.month_sql("r.first_event_date"),
+        "last_event_month": coarsen.month_sql("r.last_event_date"),
+    }
+    overlaps = {
+        "person_pseudonym": person,
+        "first_criminal_month": coarsen.month_sql("r.first_criminal_date"),
+        "first_family_month": coarsen.month_sql("r.first_family_date"),
+        "first_civil_month": coarsen.month_sql("r.first_civil_date"),
+    }
+    sentences = {
+        "record_pseudonym": record,
+        "person_pseudonym": person,
+        "sentence_month": coarsen.month_sql("r.sentence_date"),
+        "age_band": coarsen.age_band_sql("r.date_of_birth", "r.sentence_date"),
+    }
     return {
-        "person_timeline": conform(timeline, "person_timeline").sort_values(
-            ["person_pseudonym", "event_seq"], ignore_index=True
-        ),
-        "repeat_users": conform(repeat, "repeat_users").sort_values(
-            "person_pseudonym", ignore_index=True
-        ),
-        "jurisdiction_overlaps": conform(overlaps, "jurisdiction_overlaps").sort_values(
-            "person_pseudonym", ignore_index=True
-        ),
-        "sentence_reappearance": conform(sentences, "sentence_reappearance").sort_values(
-            "record_pseudonym", ignore_index=True
-        ),
+        "person_timeline": f"""
+select {conform_sql("person_timeline", timeline)}
+from {mart("person_timeline")} r
+order by person_pseudonym, event_seq
+""",
+        "repeat_users": f"""
+select {conform_sql("repeat_users", repeat)}
+from {mart("repeat_users")} r
+order by person_pseudonym
+""",
+        "jurisdiction_overlaps": f"""
+select {conform_sql("jurisdiction_overlaps", overlaps)}
+from {mart("jurisdiction_overlaps")} r
+order by person_pseudonym
+""",
+        "sentence_reappearance": f"""
+select {conform_sql("sentence_reappearance", sentences)}
+from (
+    select se.*, ru.sex, ru.date_of_birth
+    from {mart("sentence_reappearance")} se
+    left join (select person_id, sex, date_of_birth from {mart("repeat_users")}) ru
+        using (person_id)
+) r
+order by record_pseudonym
+""",
     }

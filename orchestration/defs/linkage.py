@@ -7,9 +7,11 @@ anything reads the lookup. The linkage-quality report is one asset, downstream
 of everything it shows.
 """
 
+import contextlib
 import json
 import os
 import time
+from collections.abc import Iterator
 
 import dagster as dg
 import duckdb
@@ -27,8 +29,10 @@ from orchestration.checks import check_result
 from orchestration.defs.partitions import DUCKDB_POOL, release_partitions
 from orchestration.defs.quarantine import QUARANTINE
 from orchestration.defs.resources import XjsStorage
-from research.coarsen import age_band
+from research.coarsen import age_band_sql
 from xjs import atomic, layout, verified
+from xjs.limits import duckdb_limits
+from xjs.stages import stage
 
 PERSON_RECORDS = dg.AssetKey(PERSON_RECORDS_TABLE.split("."))  # as dagster-dbt keys it
 JOURNEY_MART = dg.AssetKey(["marts", "mags_crown_journey"])
@@ -176,15 +180,27 @@ def scored_pairs_contract(context: dg.AssetCheckExecutionContext, storage: XjsSt
     return check_result(report)
 
 
-def _groups(storage: XjsStorage, release_id: str) -> pd.DataFrame:
-    """Per record: sex, ethnic group, party role and age band, for subgroup metrics."""
-    with storage.warehouse(release_id, read_only=True) as con:
-        recs = con.sql(
-            "select source_table, record_id, sex, ethnic_group, party_role, date_of_birth,"
-            f" event_date from {PERSON_RECORDS_TABLE}"
-        ).df()
-    recs["age_band"] = age_band(recs.pop("date_of_birth"), recs.pop("event_date"))
-    return recs
+def _groups_sql(catalog: str) -> str:
+    """Per record: sex, ethnic group, party role and age band, for subgroup metrics (SQL over
+    the warehouse attached as `catalog`; the age band is research.coarsen's one rule)."""
+    band = age_band_sql("date_of_birth", "event_date")
+    return (
+        f"(select source_table, record_id, sex, ethnic_group, party_role, {band} as age_band"
+        f" from {catalog}.{PERSON_RECORDS_TABLE})"
+    )
+
+
+@contextlib.contextmanager
+def _engine(storage: XjsStorage, release_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection with the configured limits, the release's warehouse attached
+    read-only as `warehouse`."""
+    con = duckdb_limits(storage.root).connect()
+    try:
+        path = str(storage.warehouse_path(release_id)).replace("'", "''")
+        con.execute(f"attach '{path}' as warehouse (read_only)")
+        yield con
+    finally:
+        con.close()
 
 
 @dg.asset(
@@ -207,17 +223,18 @@ def linkage_evaluation(
     if not truth_path.exists():
         context.log.info(f"{release_id}: no ground truth, nothing to evaluate")
         return dg.MaterializeResult(metadata={"has_truth": False})
-    link = pd.read_parquet(layout.xjs_link_path(storage.root, release_id))
     meta = json.loads(
         layout.linkage_file(storage.root, release_id, layout.METADATA_FILE).read_text()
     )
-    evaluation = full_evaluation(
-        link,
-        pd.read_parquet(layout.linkage_file(storage.root, release_id, layout.PAIRS_FILE)),
-        pd.read_parquet(truth_path),
-        _groups(storage, release_id),
-        meta["thresholds"],
-    )
+    with stage("evaluation"), _engine(storage, release_id) as con:
+        evaluation = full_evaluation(
+            layout.xjs_link_path(storage.root, release_id),
+            layout.linkage_file(storage.root, release_id, layout.PAIRS_FILE),
+            truth_path,
+            _groups_sql("warehouse"),
+            meta["thresholds"],
+            con=con,
+        )
     evaluation["overall"] = evaluation["at_thresholds"]["default"]["pairwise"]
     out = atomic.write_json(
         layout.linkage_file(storage.root, release_id, layout.EVALUATION_FILE), evaluation
@@ -275,9 +292,10 @@ def mags_crown_journey_evaluation(
     if not truth_path.exists():
         context.log.info(f"{release_id}: no {truth_path.name}, nothing to evaluate")
         return dg.MaterializeResult(metadata={"has_truth": False})
-    with storage.warehouse(release_id, read_only=True) as con:
-        mart = con.sql("select * from marts.mags_crown_journey").df()
-    result = journey.evaluate_journey(mart, pd.read_parquet(truth_path))
+    with stage("journey_evaluation"), _engine(storage, release_id) as con:
+        result = journey.evaluate_journey(
+            f"warehouse.{JOURNEY_MART.path[0]}.{JOURNEY_MART.path[1]}", truth_path, con=con
+        )
     out = atomic.write_json(
         layout.linkage_file(storage.root, release_id, layout.JOURNEY_EVALUATION_FILE), result
     )
@@ -306,7 +324,8 @@ def linkage_report(context: dg.AssetExecutionContext, storage: XjsStorage) -> dg
         layout.linkage_file(storage.root, release_id, layout.EVALUATION_FILE),
         layout.linkage_file(storage.root, release_id, layout.JOURNEY_EVALUATION_FILE),
     )
-    path = report.write_report(layout.linkage_dir(storage.root, release_id), release_id)
+    with stage("report"):
+        path = report.write_report(layout.linkage_dir(storage.root, release_id), release_id)
     return dg.MaterializeResult(
         metadata={
             "evaluations_shown": sum(p.exists() for p in evaluations),

@@ -19,6 +19,8 @@ from research.build import disclosure_breaches, publish_release
 from research.keys import load_key
 from research.tables import JOURNEY_MARTS, MARTS_SCHEMA
 from xjs import layout
+from xjs.limits import duckdb_limits
+from xjs.stages import stage
 
 
 @dg.asset(
@@ -38,7 +40,8 @@ from xjs import layout
 )
 def research_release(context: dg.AssetExecutionContext, storage: XjsStorage):
     # $XJS_PSEUDONYM_KEY, else the local key file `make demo` creates; never a silent new key
-    summary = publish_release(storage.root, context.partition_key, load_key())
+    with stage("research_release"):
+        summary = publish_release(storage.root, context.partition_key, load_key())
     context.log.info(
         f"published {len(summary.rows)} tables; "
         f"{summary.suppressed_cells} of {summary.cells} aggregate cells suppressed"
@@ -76,9 +79,12 @@ def _reverify(report: ValidationReport, link, context) -> None:
 )
 def no_direct_identifiers(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
     link = layout.research_dir(storage.root, context.partition_key)
+    limits = duckdb_limits(storage.root)
+    limits.temp_directory.mkdir(parents=True, exist_ok=True)
     with storage.warehouse(context.partition_key, read_only=True) as con:
-        values, vocabulary = identifiers.landing_identifier_values(con)
-    found = identifiers.scan(link, values, vocabulary)
+        for name, value in limits.settings().items():  # the scan's temporary tables
+            con.execute(f"set {name} = '{value}'")
+        found = identifiers.scan(con, link)
     files = sum(1 for p in link.rglob("*") if p.is_file())
     report = ValidationReport(
         rows=files, failures={f"{path}: identifier values": n for path, n in found.items()}

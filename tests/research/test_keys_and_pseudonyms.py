@@ -54,3 +54,28 @@ def test_pseudonyms_are_stable_keyed_and_domain_separated():
     as_case = pseudonyms.pseudonymise(a, "case", ids)
     assert not {v[2:] for v in first.dropna()} & {v[2:] for v in as_case.dropna()}
     assert keys.key_id(a) != keys.key_id(b) and len(keys.key_id(a)) == 12
+
+
+@pytest.mark.parametrize("key", [b"k" * 32, b"a-longer-key-" * 8, "ключ-🔑".encode() * 6])
+def test_the_sql_pseudonyms_are_the_python_pseudonyms(key):
+    import duckdb
+
+    ids = ["P000000000001", "rec-é-1", "x\x1fy", "", None, "0123456789" * 12]
+    with duckdb.connect() as con:
+        pseudonyms.use_key(con, key)
+        for kind in pseudonyms.KINDS:
+            got = con.execute(
+                f"select {pseudonyms.pseudonym_sql(kind, 'v')} from unnest(?::varchar[]) t(v)",
+                [ids],
+            ).fetchall()
+            want = [None if v is None else pseudonyms.pseudonym(key, kind, v) for v in ids]
+            assert [g for (g,) in got] == want, kind
+        got = con.execute(
+            f"select {pseudonyms.record_pseudonym_sql('s', 'r')} "
+            "from (values ('crown_defendants', 'r1'), ('prison_journeys', 'J-9')) t(s, r)"
+        ).fetchall()
+        want = pseudonyms.pseudonymise_records(
+            key, pd.Series(["crown_defendants", "prison_journeys"]), pd.Series(["r1", "J-9"])
+        )
+        assert [g for (g,) in got] == want.tolist()
+        assert key.hex() not in " ".join(pseudonyms.pseudonym_sql(k, "v") for k in pseudonyms.KINDS)

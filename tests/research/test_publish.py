@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from research import publish
 
 
@@ -54,3 +56,32 @@ def test_a_killed_runs_temporary_folder_is_cleaned_by_the_next(tmp_path):
     (dead / "half.parquet").write_bytes(b"PAR1")
     fresh = publish.temporary_folder(tmp_path)
     assert not dead.exists() and fresh.exists()
+
+
+@pytest.mark.parametrize("rows", [0, 7, 25_013])
+def test_a_streamed_query_writes_the_bytes_of_the_whole_frame(tmp_path, monkeypatch, rows):
+    """Many batches and row groups, threads on, insertion order off: the same bytes as
+    write_parquet of the sorted frame, and every batch seen by the check."""
+    import duckdb
+    import pyarrow as pa
+
+    monkeypatch.setattr(publish, "BATCH_ROWS", 1000)
+    monkeypatch.setitem(publish.PARQUET_OPTIONS, "row_group_size", 4096)
+    con = duckdb.connect(config={"threads": 4, "preserve_insertion_order": "false"})
+    sql = (
+        "select md5(cast(i as varchar)) as k, i * 3 as n, "
+        "case when i % 7 = 0 then null else i % 2 = 0 end as b "
+        f"from range({rows}) t(i) order by k"
+    )
+    frame = con.sql(sql).df().astype({"k": "string", "n": "Int64", "b": "boolean"})
+    publish.write_parquet(frame, tmp_path / "whole.parquet")
+    seen = []
+    schema = pa.schema([("k", pa.string()), ("n", pa.int64()), ("b", pa.bool_())])
+    written = publish.write_query(
+        con, sql, tmp_path / "streamed.parquet", schema, lambda t: seen.append(t.num_rows)
+    )
+    assert written == rows == sum(seen)
+    assert rows < 1000 or len(seen) > 1
+    assert (tmp_path / "streamed.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+    (order,) = con.execute("select current_setting('preserve_insertion_order')").fetchone()
+    assert order is False  # the connection's setting is given back

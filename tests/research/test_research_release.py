@@ -25,7 +25,7 @@ from test_disclosure import derivable_cells
 from contracts.landing import LANDING_TABLES
 from orchestration.definitions import defs as load_defs
 from orchestration.defs.partitions import release_partitions
-from research import build, disclosure, identifiers, keys, pseudonyms, publish
+from research import build, disclosure, identifiers, keys, pseudonyms, publish, tables
 from synthetic.names import FEMALE_FORENAMES, MALE_FORENAMES, NAME_GROUPS, SURNAMES, words
 from xjs import layout
 
@@ -112,8 +112,7 @@ def test_the_published_folder_is_complete_and_its_manifest_true(released):
 def test_no_direct_identifier_of_the_drop_appears_anywhere(released):
     folder = _folder(released)
     with duckdb.connect(str(layout.warehouse_path(released, RELEASE)), read_only=True) as con:
-        values, vocabulary = identifiers.landing_identifier_values(con)
-    assert identifiers.scan(folder, values, vocabulary) == {}
+        assert identifiers.scan(con, folder) == {}
     # independently of the scanner: the drop's own files, high-entropy identifiers,
     # as whole words of every released cell and text
     ident = set()
@@ -193,31 +192,41 @@ def test_a_dictionary_attack_matches_no_pseudonym(released):
     assert found == 0
 
 
-def test_only_internal_ids_are_ever_hashed(released, tmp_path, monkeypatch):
-    """White-box: whatever a dictionary holds, no name, date or source id is a pseudonym input."""
-    seen: list[tuple[str, str]] = []
-    real = pseudonyms.pseudonym
-
-    def recording(key, kind, value):
-        seen.append((kind, value))
-        return real(key, kind, value)
-
-    monkeypatch.setattr(pseudonyms, "pseudonym", recording)
-    with duckdb.connect(str(layout.warehouse_path(released, RELEASE)), read_only=True) as con:
-        build.build(con, RELEASE, KEY.encode(), layout.linkage_dir(released, RELEASE), tmp_path)
+def test_only_internal_ids_are_ever_hashed(released):
+    """Every pseudonym of the release is the keyed hash of an internal id of its own kind
+    (person, cluster and record ids of the lookup, a source's case reference): whatever a
+    dictionary holds, no name, date or source id is a pseudonym input."""
+    key = KEY.encode()
     link = pd.read_parquet(layout.xjs_link_path(released, RELEASE))
-    records = set(link["source_table"] + "\x1f" + link["record_id"])
     allowed = {
         "person": set(link["person_id"]),
         "cluster_high": set(link["cluster_high"]),
         "cluster_low": set(link["cluster_low"]),
-        "record": records,
+        "record": set(link["source_table"] + "\x1f" + link["record_id"]),
+        "case": set(),
     }
-    for kind, value in seen:
-        if kind == "case":
-            assert re.fullmatch(r"(magistrates|crown|family|civil)_\w+\x1f\S+", value)
-        else:
-            assert value in allowed[kind], kind
+    with duckdb.connect(str(layout.warehouse_path(released, RELEASE)), read_only=True) as con:
+        for source in tables.SOURCES:
+            if source.case:
+                refs = con.sql(
+                    f"select distinct cast({source.case} as varchar) from {source.staging}"
+                    f" where {source.case} is not null"
+                ).fetchall()
+                allowed["case"] |= {f"{source.table}\x1f{r}" for (r,) in refs}
+    expected = {
+        kind: {pseudonyms.pseudonym(key, kind, v) for v in values}
+        for kind, values in allowed.items()
+    }
+    found = 0
+    for path in _folder(released).rglob("*.parquet"):
+        table = pq.read_table(path)
+        for name in table.column_names:
+            if name.endswith("_pseudonym"):
+                kind = name.removesuffix("_pseudonym")
+                values = {v for v in table.column(name).to_pylist() if v is not None}
+                assert values <= expected[kind], (path.name, name)
+                found += len(values)
+    assert found > 1000
 
 
 def test_every_aggregate_cell_passes_the_disclosure_rules(released):
