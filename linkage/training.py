@@ -22,7 +22,9 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,10 +37,22 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 
 from linkage import backend, blocking, settings
 from xjs import layout
+from xjs.stages import stage
 
 log = logging.getLogger(__name__)
 
-U_MAX_PAIRS = 1e7
+# Random pairs for u. Splink's u sampling evaluates every comparison on every sampled pair
+# (the name and date-of-birth comparisons cost ~5-10 us a pair here), so its cost is fixed
+# whatever the release size: 1e7 took ~5 minutes on this 2-core machine, 2e6 about one.
+# Levels too rare to be seen in this many pairs get the bound of one pair in all of them
+# (_regularise), not a neutral weight.
+U_MAX_PAIRS = 2e6
+# Blocked pairs per EM session: above it Splink samples records (a deterministic hash of the
+# unique id, the same on both sides) so that about this many pairs remain. A sample of
+# records keeps the share of matches among the pairs, so m estimates stay unbiased while a
+# session costs the same at 1M or 10M records (block_on(date_of_birth) admits ~21M pairs
+# at 1M records and grows with the square of the release).
+EM_MAX_PAIRS = 5e5
 # Fewer random pairs than this estimate no u worth having (2 records give 1 pair);
 # kept low so that the small drops tests and hostile-input runs use still train.
 U_MIN_PAIRS = 30
@@ -250,17 +264,34 @@ def _m_coverage(
     return with_values, estimated, skipped
 
 
+@contextmanager
+def _timed(step: str) -> Iterator[None]:
+    """Log how long a training step took (seconds only)."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        log.info("training: %s took %.1f s", step, time.monotonic() - started)
+
+
 def train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialect: str) -> Trained:
     """Estimate lambda, u and m on the inputs; skip what cannot be estimated.
 
     Returns the regularised model, or None for the model when the report is
-    insufficient. Never raises for the shape of the data.
+    insufficient. Never raises for the shape of the data. Recorded as the stage
+    "linkage:training" (xjs.stages).
     """
+    with stage("linkage:training"):
+        return _train(sdfs, n_records, seed, sql_dialect)
+
+
+def _train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialect: str) -> Trained:
     budget = blocking.block_budget(n_records)
-    deterministic, skipped = _usable_rules(
-        sdfs, settings.DETERMINISTIC_RULES, "prior", budget, sql_dialect
-    )
-    prior, why = _prior(sdfs, deterministic)
+    with _timed("prior"):
+        deterministic, skipped = _usable_rules(
+            sdfs, settings.DETERMINISTIC_RULES, "prior", budget, sql_dialect
+        )
+        prior, why = _prior(sdfs, deterministic)
     if why:
         skipped.append(Skip("prior", "deterministic rules", why))
     linker = Linker(
@@ -271,7 +302,8 @@ def train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialec
     max_pairs = u_max_pairs(n_records)
     u_estimated = max_pairs >= U_MIN_PAIRS
     if u_estimated:
-        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        with _timed("u"):
+            linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     else:
         skipped.append(Skip("u", "random sampling", "too_few_pairs", int(max_pairs)))
 
@@ -282,17 +314,21 @@ def train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialec
             for r in settings.EM_BLOCKING_RULES
         ]
     else:
-        em_rules, em_skipped = _usable_rules(
-            sdfs, settings.EM_BLOCKING_RULES, "em", budget, sql_dialect
-        )
+        with _timed("em rules probed"):
+            em_rules, em_skipped = _usable_rules(
+                sdfs, settings.EM_BLOCKING_RULES, "em", budget, sql_dialect
+            )
         skipped += em_skipped
-        for rule in em_rules:
+        for i, rule in enumerate(em_rules):
             name = blocking.rule_sql(rule, sql_dialect)
             # a failed EM session leaves the linker's settings without the comparisons it
             # blocked on: restart from the parameters saved before it
             before = linker.misc.save_model_to_json()
             try:
-                linker.training.estimate_parameters_using_expectation_maximisation(rule)
+                with _timed(f"em session {i + 1} of {len(em_rules)}"):
+                    linker.training.estimate_parameters_using_expectation_maximisation(
+                        rule, max_pairs=EM_MAX_PAIRS
+                    )
                 em_done += 1
                 continue
             except EMTrainingException:
@@ -319,7 +355,7 @@ def train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialec
     )
     if report.insufficient:
         return Trained(None, report)
-    return Trained(final_model(linker), report)
+    return Trained(final_model(linker, u_pairs=max_pairs), report)
 
 
 def _round(x: float) -> float:
@@ -328,13 +364,16 @@ def _round(x: float) -> float:
     return float(f"{x:.{PARAM_DIGITS}g}")
 
 
-def _regularise(level: dict[str, Any]) -> None:
+def _regularise(level: dict[str, Any], u_pairs: float | None = None) -> None:
     """Keep one disagreement from vetoing a match, and unseen levels neutral.
 
     EM gives m = 0 to a level it never sees among matches (e.g. a PNC
     mismatch in clean data), a weight of minus infinity; real data have keying
     errors, so m is floored at M_FLOOR. A level never observed gets m = u
-    (weight 0) rather than Splink's placeholder.
+    (weight 0) rather than Splink's placeholder. u_pairs: the random pairs u was
+    estimated on; a level EM estimated but none of those pairs showed (too rare to be
+    seen, e.g. swapped names) gets u = 1 / u_pairs, the rate of one pair in all of them
+    (an upper bound, so its weight is underestimated, never overstated).
     """
     m, u = level.get("m_probability"), level.get("u_probability")
     if not isinstance(m, float) and not isinstance(u, float):
@@ -342,24 +381,25 @@ def _regularise(level: dict[str, Any]) -> None:
     elif not isinstance(m, float):
         m = u
     elif not isinstance(u, float):
-        u = m
+        u = 1.0 / u_pairs if u_pairs else m
     level["m_probability"] = _round(max(m, M_FLOOR))
     level["u_probability"] = _round(max(u, U_FLOOR))
 
 
-def regularised(d: dict[str, Any]) -> dict[str, Any]:
-    """Settings with every level regularised and every parameter rounded (in place)."""
+def regularised(d: dict[str, Any], u_pairs: float | None = None) -> dict[str, Any]:
+    """Settings with every level regularised and every parameter rounded (in place).
+    u_pairs: the random pairs u was estimated on, if it was (_regularise)."""
     d["probability_two_random_records_match"] = _round(d["probability_two_random_records_match"])
     for comparison in d["comparisons"]:
         for level in comparison["comparison_levels"]:
             if not level.get("is_null_level"):
-                _regularise(level)
+                _regularise(level, u_pairs)
     return d
 
 
-def final_model(linker: Linker) -> dict[str, Any]:
+def final_model(linker: Linker, u_pairs: float | None = None) -> dict[str, Any]:
     """The trained settings, regularised and rounded to PARAM_DIGITS significant digits."""
-    return regularised(linker.misc.save_model_to_json())
+    return regularised(linker.misc.save_model_to_json(), u_pairs)
 
 
 def untrained_model(sql_dialect: str, seed: int) -> dict[str, Any]:
