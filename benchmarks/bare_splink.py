@@ -40,6 +40,7 @@ TRAINING, PREDICTION, CLUSTERING = "bare:training", "bare:prediction", "bare:clu
 # The stages whose sum is "bare Splink" in the ratios: Splink's own work on the features.
 SPLINK_STAGES = (TRAINING, PREDICTION, CLUSTERING)
 STAGES = (FEATURES, PRIOR, U, EM, TRAINING, PREDICTION, CLUSTERING)
+TRAINING_STEPS = (PRIOR, U, EM)  # inside TRAINING
 
 
 def pipeline_seed(root: Path, release_id: str) -> int:
