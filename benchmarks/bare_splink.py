@@ -25,7 +25,7 @@ from pathlib import Path
 
 from splink import DuckDBAPI, Linker
 
-from benchmarks.memory import MIB, RssSampler, ru_maxrss_mib
+from benchmarks.memory import MIB, RssSampler, cpu_between, ru_maxrss_mib
 from contracts.landing import PERSON_RECORD_TABLES
 from contracts.person_records import PERSON_RECORDS_TABLE
 from linkage import backend, settings, training
@@ -167,6 +167,7 @@ def stage_rows(recorded: list[stages.Stage], sampler: RssSampler) -> list[dict]:
                 "ended": s.ended,
                 "seconds": round(s.seconds, 3),
                 "peak_rss_mib": round(peak / MIB, 1) if peak is not None else None,
+                "cpu_seconds": round(cpu_between(sampler.samples, s.started, s.ended) or 0, 2),
             }
         )
     return out
@@ -185,6 +186,7 @@ def measure(root: Path, release_id: str, seed: int | None = None) -> dict:
     ended = time.time()
     rows = stage_rows(stages.recorded(), sampler)
     splink = [r["seconds"] for r in rows if r["name"] in SPLINK_STAGES]
+    splink_cpu = [r["cpu_seconds"] for r in rows if r["name"] in SPLINK_STAGES]
     return {
         **result,
         "ok": error is None,
@@ -192,6 +194,9 @@ def measure(root: Path, release_id: str, seed: int | None = None) -> dict:
         "stages": rows,
         "seconds": round(ended - started, 3),
         "splink_seconds": round(sum(splink), 3) if len(splink) == len(SPLINK_STAGES) else None,
+        "splink_cpu_seconds": round(sum(splink_cpu), 2)
+        if len(splink_cpu) == len(SPLINK_STAGES)
+        else None,
         "start_rss_mib": round(sampler.start_rss / MIB, 1),
         "peak_rss_mib": round(sampler.peak() / MIB, 1),
         "ru_maxrss_mib": ru_maxrss_mib(),

@@ -40,7 +40,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks.memory import MIB, RssSampler, Sample, peak_between, ru_maxrss_mib
+from benchmarks.memory import MIB, RssSampler, Sample, cpu_between, peak_between, ru_maxrss_mib
 from xjs import atomic, layout
 
 PEOPLE_1M = 223_214  # xjs synth --people 223214 --seed 9: about 1M landing records
@@ -113,6 +113,7 @@ def _row(name, kind, started, ended, samples, parent=None, status="ok", seconds=
     if seconds is None:
         seconds = ended - started if started is not None and ended is not None else None
     peak = peak_between(samples, started, ended) if started is not None and ended else None
+    cpu = cpu_between(samples, started, ended) if started is not None and ended else None
     return {
         "name": name,
         "kind": kind,
@@ -122,6 +123,7 @@ def _row(name, kind, started, ended, samples, parent=None, status="ok", seconds=
         "ended": ended,
         "seconds": round(seconds, 3) if seconds is not None else None,
         "peak_rss_mib": _mib(peak),
+        "cpu_seconds": round(cpu, 2) if cpu is not None else None,
     }
 
 
@@ -169,6 +171,8 @@ def stage_rows(
         known = [p for p in peaks if p is not None]
         group["peak_rss_mib"] = _mib(max(known)) if known else None
         group["steps"] = [s["name"] for s in members]
+        cpus = [cpu_between(samples, s["started"], s["ended"]) for s in members if s["ended"]]
+        group["cpu_seconds"] = round(sum(c for c in cpus if c is not None), 2) if cpus else None
         rows.append(group)
         inside = [
             r
@@ -495,9 +499,9 @@ def quality_figures(root: Path, release_id: str) -> dict:
     }
 
 
-def _row_seconds(pipeline: dict, name: str) -> float | None:
+def _row_seconds(pipeline: dict, name: str, key: str = "seconds") -> float | None:
     row = next((r for r in pipeline.get("rows", []) if r["name"] == name), None)
-    return row["seconds"] if row and row["status"] == "ok" else None
+    return row.get(key) if row and row["status"] == "ok" else None
 
 
 def measure_size(
@@ -564,7 +568,15 @@ def size_ratios(result: dict) -> dict:
     done = pipeline.get("status") == "done" and not pipeline.get("front_only")
     run_seconds = pipeline.get("run_seconds") if done else None
     linkage = _row_seconds(pipeline, LINKAGE_STEP) if done else None
+    bare_cpu = bare.get("splink_cpu_seconds") if bare.get("ok") else None
+    run_cpu = _row_seconds(pipeline, RUN, "cpu_seconds") if done else None
+    linkage_cpu = _row_seconds(pipeline, LINKAGE_STEP, "cpu_seconds") if done else None
     return {
+        "pipeline_cpu_seconds": run_cpu,
+        "linkage_cpu_seconds": linkage_cpu,
+        "bare_cpu_seconds": bare_cpu,
+        "pipeline_vs_bare_cpu": ratio(run_cpu, bare_cpu),
+        "linkage_vs_bare_cpu": ratio(linkage_cpu, bare_cpu),
         "pipeline_seconds": run_seconds,
         "linkage_seconds": linkage,
         "bare_seconds": bare_seconds,
@@ -696,6 +708,7 @@ def print_size(console, result: dict) -> None:
         "stage",
         Column("seconds", justify="right"),
         Column("peak RSS GiB", justify="right"),
+        Column("CPU s", justify="right"),
         "status",
         title=title,
         box=box.SIMPLE_HEAD,
@@ -703,27 +716,41 @@ def print_size(console, result: dict) -> None:
     for row in pipeline.get("rows", []):
         indent = "  " if row["kind"] in ("stage", "model") else ""
         peak = row["peak_rss_mib"] / GIB if row["peak_rss_mib"] is not None else None
-        table.add_row(indent + row["name"], _fmt(row["seconds"]), _fmt(peak, 2), row["status"])
+        table.add_row(
+            indent + row["name"],
+            _fmt(row["seconds"]),
+            _fmt(peak, 2),
+            _fmt(row.get("cpu_seconds")),
+            row["status"],
+        )
     if not pipeline.get("rows"):
         table.add_row(
             "pipeline",
             "-",
             _fmt((pipeline.get("peak_rss_mib") or 0) / GIB, 2),
+            "-",
             pipeline.get("note") or pipeline.get("status", "?"),
         )
     for row in bare.get("stages", []):
         peak = row["peak_rss_mib"] / GIB if row["peak_rss_mib"] is not None else None
         indent = "  " if row["name"] in BARE_TRAINING_STEPS else ""
-        table.add_row(indent + row["name"], _fmt(row["seconds"]), _fmt(peak, 2), "ok")
+        table.add_row(
+            indent + row["name"],
+            _fmt(row["seconds"]),
+            _fmt(peak, 2),
+            _fmt(row.get("cpu_seconds")),
+            "ok",
+        )
     if bare.get("ok"):
         table.add_row(
             "bare Splink (training + prediction + clustering)",
             _fmt(bare.get("splink_seconds")),
             _fmt(bare["peak_rss_mib"] / GIB, 2),
+            _fmt(bare.get("splink_cpu_seconds")),
             f"{bare.get('comparisons', 0):,} comparisons",
         )
     else:
-        table.add_row("bare Splink", "-", "-", str(bare.get("error") or bare.get("exit")))
+        table.add_row("bare Splink", "-", "-", "-", str(bare.get("error") or bare.get("exit")))
     console.print(table)
     if pipeline.get("status") != "done":
         console.print(
@@ -736,7 +763,9 @@ def print_size(console, result: dict) -> None:
     r, q = result["ratios"], result["quality"]
     console.print(
         f"  drop -> research release / bare Splink: {_fmt(r['pipeline_vs_bare'], 2)}x;  "
-        f"linkage / bare Splink: {_fmt(r['linkage_vs_bare'], 2)}x;  "
+        f"linkage / bare Splink: {_fmt(r['linkage_vs_bare'], 2)}x "
+        f"(CPU seconds: {_fmt(r['pipeline_vs_bare_cpu'], 2)}x, "
+        f"{_fmt(r['linkage_vs_bare_cpu'], 2)}x);  "
         f"peak RSS {_fmt(r['peak_rss_gib'], 2)} GiB (bare {_fmt(r['bare_peak_rss_gib'], 2)});  "
         f"comparisons/record {_fmt(q.get('comparisons_per_record'), 2)};  "
         f"reachable recall {_fmt(q.get('reachable_recall'), 4)}",

@@ -34,21 +34,45 @@ DEFAULT_INTERVAL = 0.2
 class Sample:
     t: float  # time.time()
     rss: int  # bytes: this process and its descendants
+    cpu: float = 0.0  # CPU seconds (user + system) used so far by the process tree
 
 
-def tree_rss(process: psutil.Process) -> int:
-    """RSS in bytes of process and every live descendant (vanished ones count 0)."""
-    total = 0
+def tree_usage(process: psutil.Process) -> tuple[int, float]:
+    """(RSS in bytes, CPU seconds so far) of process and every live descendant, plus the
+    CPU of its children that ended (vanished ones count 0)."""
+    rss, cpu = 0, 0.0
     try:
         procs = [process, *process.children(recursive=True)]
     except psutil.Error:
-        return 0
-    for p in procs:
+        return 0, 0.0
+    for i, p in enumerate(procs):
         try:
-            total += p.memory_info().rss
+            rss += p.memory_info().rss
+            times = p.cpu_times()
         except psutil.Error:
             continue  # ended between listing and reading
-    return total
+        cpu += times.user + times.system
+        if i == 0:  # the root's waited-for children (dbt runs that finished)
+            cpu += times.children_user + times.children_system
+    return rss, cpu
+
+
+def cpu_between(samples: Sequence[Sample], start: float, end: float) -> float | None:
+    """CPU seconds the tree used between start and end: the CPU of the last sample at or
+    before each (the first sample for a time before it). None without samples.
+
+    On a machine shared with other work, wall seconds stretch with the load and CPU
+    seconds much less: both are reported.
+    """
+    if not samples:
+        return None
+    times = [s.t for s in samples]
+
+    def at(t: float) -> float:
+        i = bisect.bisect_right(times, t) - 1
+        return samples[max(i, 0)].cpu
+
+    return max(at(end) - at(start), 0.0)
 
 
 def peak_between(samples: Sequence[Sample], start: float, end: float) -> int | None:
@@ -100,7 +124,7 @@ class RssSampler:
         self.start_rss = 0
 
     def sample(self) -> Sample:
-        s = Sample(time.time(), tree_rss(self._process))
+        s = Sample(time.time(), *tree_usage(self._process))
         with self._lock:
             self._samples.append(s)
         return s

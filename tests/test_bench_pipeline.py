@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks import bare_splink, bench_pipeline
 from benchmarks.bench_pipeline import LINKAGE_STAGES, STEP_GROUPS, goals, stage_rows
-from benchmarks.memory import MIB, RssSampler, Sample, peak_between
+from benchmarks.memory import MIB, RssSampler, Sample, cpu_between, peak_between
 
 
 def _samples(*pairs):
@@ -30,6 +30,14 @@ def test_peak_between_without_a_sample_inside_takes_the_larger_neighbour():
     assert peak_between(samples, 2.5, 3.0) == 30  # after the last sample: the last
     assert peak_between(samples, -2.0, -1.0) == 10  # before the first: the first
     assert peak_between([], 0.0, 1.0) is None
+
+
+def test_cpu_between_is_the_cpu_used_from_start_to_end():
+    samples = [Sample(0.0, 1, 1.0), Sample(1.0, 1, 1.5), Sample(2.0, 1, 3.5), Sample(3.0, 1, 4.0)]
+    assert cpu_between(samples, 1.0, 3.0) == 2.5
+    assert cpu_between(samples, 1.5, 2.5) == 2.0  # the samples at or before each end
+    assert cpu_between(samples, -1.0, 0.5) == 0.0
+    assert cpu_between([], 0.0, 1.0) is None
 
 
 def _step(name, started, ended, status="ok"):
@@ -127,6 +135,7 @@ def test_sampler_peak_is_at_least_the_rss_at_start_and_sees_an_allocation():
         ended = sampler.samples[-1].t
         del block
     assert sampler.peak() >= sampler.start_rss
+    assert sampler.samples[-1].cpu >= sampler.samples[0].cpu > 0
     assert sampler.peak_between(started, ended) >= sampler.start_rss + 150 * MIB
 
 
