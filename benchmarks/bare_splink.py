@@ -173,12 +173,32 @@ def stage_rows(recorded: list[stages.Stage], sampler: RssSampler) -> list[dict]:
     return out
 
 
-def measure(root: Path, release_id: str, seed: int | None = None) -> dict:
-    """run_bare under the RSS sampler: its stages, peaks and counts."""
+def _partial(out: Path | None, started: float):
+    """An on_tick writing the stages finished so far and the peak so far to out."""
+
+    def write(sampler: RssSampler) -> None:
+        if out is not None:
+            atomic.write_json(
+                out,
+                {
+                    "ok": False,
+                    "status": "running",
+                    "elapsed_seconds": round(time.time() - started, 1),
+                    "stages": stage_rows(stages.recorded(), sampler),
+                    "peak_rss_mib": round(sampler.peak() / MIB, 1),
+                },
+            )
+
+    return write
+
+
+def measure(root: Path, release_id: str, seed: int | None = None, out: Path | None = None) -> dict:
+    """run_bare under the RSS sampler: its stages, peaks and counts. out: where the
+    partial results go every few seconds while it runs (a killed run leaves them)."""
     stages.clear()
     started = time.time()
     error = None
-    with RssSampler() as sampler:
+    with RssSampler(on_tick=_partial(out, started), tick_seconds=5.0) as sampler:
         try:
             result = run_bare(root, release_id, seed)
         except Exception as err:  # reported by class: a message may quote a value
@@ -211,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="default: the pipeline's")
     parser.add_argument("--out", type=Path, required=True, help="JSON file to write")
     args = parser.parse_args(argv)
-    result = measure(args.data_dir.resolve(), args.release, args.seed)
+    result = measure(args.data_dir.resolve(), args.release, args.seed, args.out)
     atomic.write_json(args.out, result)
     return 0 if result["ok"] else 1
 

@@ -555,6 +555,10 @@ def measure_size(
         bare_code = _child(command, bench / "bare.out", env)
         result["bare"] = _read(bench / BARE_JSON) or {"ok": False}
         result["bare"]["exit"] = _exit_text(bare_code)
+        if result["bare"].get("status") == "running":  # killed: its partial results
+            done = [s["name"] for s in result["bare"].get("stages", [])]
+            after = f", after {done[-1]}" if done else ""
+            result["bare"]["error"] = f"{_exit_text(bare_code)}{after}"
     else:
         result["bare"] = {"ok": False, "error": "not run"}
     result["quality"] = quality_figures(root, release_id)
