@@ -765,6 +765,14 @@ def print_size(console, result: dict) -> None:
         for line in pipeline.get("failure", []):
             console.print(f"  {line}", markup=False)
     r, q = result["ratios"], result["quality"]
+    ru = pipeline.get("ru_maxrss_mib")
+    if ru:  # the kernel's high-water marks, beside the sampled peak
+        console.print(
+            f"  ru_maxrss: pipeline process {ru['self'] / GIB:.2f} GiB, its largest child "
+            f"(dbt) {ru['children'] / GIB:.2f} GiB; sampled tree peak "
+            f"{_fmt(r['peak_rss_gib'], 2)} GiB",
+            markup=False,
+        )
     console.print(
         f"  drop -> research release / bare Splink: {_fmt(r['pipeline_vs_bare'], 2)}x;  "
         f"linkage / bare Splink: {_fmt(r['linkage_vs_bare'], 2)}x "
