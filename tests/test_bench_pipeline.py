@@ -188,3 +188,17 @@ def test_a_drop_is_reused_only_while_its_manifest_and_parameters_match(tmp_path)
     manifest.write_text(manifest.read_text() + " ")  # same drop, other bytes
     touched = bench_pipeline.ensure_drop(tmp_path, "2024-12", 30, 2, said.append)
     assert not touched["reused"] and len(said) == 3
+
+
+def test_a_killed_run_is_told_by_its_stage_and_peak_so_far():
+    partial = {
+        "status": "running",
+        "current_stage": "link (train, score, cluster)",
+        "recorded_stages": [{"name": "linkage:read"}, {"name": "linkage:training"}],
+        "peak_rss_mib": 10240.0,
+    }
+    assert bench_pipeline._killed_note(partial, -9) == (
+        "killed by SIGKILL during link (train, score, cluster), after linkage:training; "
+        "peak RSS so far 10.00 GiB"
+    )
+    assert bench_pipeline._killed_note({}, 1) == "exit code 1 during start-up"
