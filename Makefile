@@ -9,7 +9,7 @@ SEED ?= 42
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export XJS_DATA_DIR := $(DATA_DIR)
 
-.PHONY: setup demo test test-crash test-fast ui lint format bench bench-quality clean
+.PHONY: setup demo test test-crash test-fast ui lint format bench bench-pipeline bench-quality clean
 
 $(UV):
 	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
@@ -53,6 +53,11 @@ bench: setup  ## speed and memory: the generator at ~1M landing records (BENCH_A
 
 bench-quality: setup  ## linkage quality: own, hard, FEBRL 1-4 x (baseline, project) (BENCH_ARGS=--people 5000)
 	$(RUN) --extra bench python -m benchmarks.bench_quality $(BENCH_ARGS)
+
+BENCH_DIR ?= /tmp/xjs-bench
+bench-pipeline: setup  ## the release job per stage beside bare Splink, ~1M landing records (BENCH_ARGS=--4m, --10m)
+	@$(RUN) python -m research.keys  # the pseudonym key the research release needs, as make demo
+	$(RUN) python -m benchmarks.bench_pipeline --data-root $(BENCH_DIR) $(BENCH_ARGS)
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs

@@ -162,6 +162,11 @@ class Trained:
     report: TrainingReport
 
 
+def em_options(n_records: int) -> dict[str, Any]:
+    """Keyword arguments of each EM session: the pair budget (the same at any size)."""
+    return {"max_pairs": EM_MAX_PAIRS}
+
+
 def u_max_pairs(n_records: int) -> float:
     """1e7 sampled pairs where the data allows, else about a third of all pairs."""
     all_pairs = n_records * (n_records - 1) / 2
@@ -327,7 +332,7 @@ def _train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_diale
             try:
                 with _timed(f"em session {i + 1} of {len(em_rules)}"):
                     linker.training.estimate_parameters_using_expectation_maximisation(
-                        rule, max_pairs=EM_MAX_PAIRS
+                        rule, **em_options(n_records)
                     )
                 em_done += 1
                 continue
