@@ -38,8 +38,11 @@ def make_db_api(root: Path | None = None) -> DuckDBAPI:
     project's limits (root: the data directory; default: the configured one)."""
     limits = duckdb_limits(root)
     path = scratch_path(limits)
-    db_api = DuckDBAPI(connection=limits.connect(str(path)))
+    con = limits.connect(str(path))
+    con.execute("SET enable_progress_bar = false")
+    db_api = DuckDBAPI(connection=con)
     db_api.xjs_scratch_path = path  # for close_db_api
+    db_api.xjs_limits = limits
     return db_api
 
 

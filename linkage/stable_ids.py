@@ -86,9 +86,7 @@ def hashed_id(prefix: str, source_table: str, record_id: str, used: set[str]) ->
 
 def _hash_sql(prefix: str) -> str:
     """SQL of the first hashed id (counter 0) of a row's source_table, record_id."""
-    return (
-        f"'{prefix}' || substr(sha256(source_table || chr(31) || record_id), 1, {HASH_HEX})"
-    )
+    return f"'{prefix}' || substr(sha256(source_table || chr(31) || record_id), 1, {HASH_HEX})"
 
 
 class _Scratch:
@@ -181,7 +179,12 @@ def _resolve_collisions(con, s: _Scratch, first: str, used: str | None, prefix: 
         con.execute(f"CREATE OR REPLACE TABLE {lookup} (id VARCHAR)")
         con.executemany(f"INSERT INTO {lookup} VALUES (?)", [(c,) for c in set(cands.values())])
         in_used = (
-            {i for (i,) in con.execute(f"SELECT id FROM {lookup} SEMI JOIN {used} USING (id)").fetchall()}
+            {
+                i
+                for (i,) in con.execute(
+                    f"SELECT id FROM {lookup} SEMI JOIN {used} USING (id)"
+                ).fetchall()
+            }
             if used
             else set()
         )
@@ -199,9 +202,7 @@ def _resolve_collisions(con, s: _Scratch, first: str, used: str | None, prefix: 
             while k < counters:
                 c = cands[(o, k)]
                 h_owner = owner.get(c)
-                earlier_uninvolved = (
-                    h_owner is not None and h_owner < o and h_owner not in involved
-                )
+                earlier_uninvolved = h_owner is not None and h_owner < o and h_owner not in involved
                 if c in in_used or c in taken or earlier_uninvolved:
                     k += 1
                     continue
@@ -336,7 +337,9 @@ def person_id_table(
         union = f"SELECT cluster, id FROM {new}"
         if carried is not None:
             union += f" UNION ALL SELECT cluster, id FROM {carried}"
-        con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT cluster, id AS person_id FROM ({union})")
+        con.execute(
+            f"CREATE OR REPLACE TABLE {out} AS SELECT cluster, id AS person_id FROM ({union})"
+        )
         (n_clusters,) = _one(con, f"SELECT count(*) FROM {keys}")
         (kept,) = _one(con, f"SELECT count(*) FROM {carried}") if carried else (0,)
         return StableIdCounts(kept=int(kept), new=int(n_clusters - kept), **counts)

@@ -133,7 +133,9 @@ def test_hash_collisions_resolve_as_the_sequential_definition(monkeypatch, seed)
     assert got_counts.as_dict() == want_counts
     # collisions did happen: some persons hold an id that is not their first hash
     smallest = recs.assign(id=want).sort_values(KEY).drop_duplicates("cluster")
-    first_hash = [_old_hashed_id("P", t, r, set(), 3) for t, r in smallest[KEY].itertuples(index=False)]
+    first_hash = [
+        _old_hashed_id("P", t, r, set(), 3) for t, r in smallest[KEY].itertuples(index=False)
+    ]
     assert (smallest["id"] != first_hash).sum() > 10
     want_labels = old_label_ids(recs, "cluster", "H", hex_chars=3)
     assert label_ids(recs, "cluster", "H").tolist() == want_labels.tolist()
