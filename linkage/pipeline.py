@@ -1,20 +1,29 @@
 """One release through the model: records in, xjs_link + model + metadata out.
 
-The steps of link_release, each a function here: read and check the records
-(read_records, _source_inputs); train or reuse a model (_pinned_or_untrained,
-_train); score and guard (_score_and_guard); cluster (_cluster); assign person
-ids and write the lookup (_assign_ids, _write_link); the metadata (_result). The
-linkage-quality report is rendered later, from these files, by its own asset.
+The steps of link_release, each a function here and each a named stage
+(xjs.stages; their seconds also in the metadata's "timings"): read and check the
+records (linkage:read: read_records, _source_inputs); train or reuse a model
+(linkage:training); score (linkage:prediction) and guard (linkage:relatives_guard);
+cluster (linkage:clustering); assign person ids (linkage:stable_ids); the quality
+figures (linkage:quality); write the lookup, the pairs, the model and the metadata
+(linkage:write). The linkage-quality report is rendered later, from these files, by
+its own asset.
 
-link_release reads int_person_records from the caller's connection, gives each
-of the seven source tables to Splink as its own input (link_and_dedupe), trains,
-scores, clusters at three thresholds, carries person ids over from the previous
-release and writes the lookup. Splink runs on a private database (backend.py),
-so the caller's warehouse is only read. Nothing here logs row values.
+link_release streams int_person_records from the caller's connection into Splink's
+own database (backend.py: a scratch DuckDB file under the data directory, with the
+project's memory, thread and spill limits), gives each of the seven source tables
+to Splink as its own input (link_and_dedupe), trains, scores, clusters at three
+thresholds, carries person ids over from the previous release and writes the
+lookup. Every step after the read is SQL in that database: no scored pair and no
+record comes into Python, only counts and aggregates; the Parquet outputs are
+written by DuckDB's COPY. The caller's warehouse is only read. Nothing here logs
+row values.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import logging
 import time
@@ -22,7 +31,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from splink import Linker
@@ -44,19 +52,39 @@ from linkage.features import MODEL_INPUT_COLUMNS, features_sql
 from linkage.nicknames import nickname_rows
 from linkage.stable_ids import (
     HIGH_PREFIX,
-    KEY,
     LOW_PREFIX,
     StableIdCounts,
-    assign_person_ids,
-    label_ids,
+    label_table,
+    person_id_table,
 )
 from xjs import atomic, faults, layout
+from xjs.stages import stage
 
 log = logging.getLogger(__name__)
 
 COMPARISON_VIEWER_FILE = "comparison_viewer.html"
 CLUSTER_STUDIO_FILE = "cluster_studio.html"
-CLUSTER_COLUMNS = ("cluster_default", "cluster_high", "cluster_low")
+CLUSTER_COLUMNS = clustering.CLUSTER_COLUMNS
+# The dashboards show record values for a few examples: they are drawn from a sample of
+# about this many records (whole default clusters, chosen by a hash of the cluster id),
+# scored again with the comparison columns retained; the release's own pairs carry ids
+# and weights only.
+DASHBOARD_RECORDS = 5_000
+ARROW_BATCH_ROWS = 100_000
+PARQUET_ROW_GROUP = 1_000_000
+
+# tables in Splink's database
+RECORDS = "__xjs_records"  # the model's columns of the release's records
+FEATURES = "__xjs_features"  # the model input of every record (the guard reads it)
+CLUSTERS = "__xjs_clusters"  # raw cluster labels at the three thresholds
+EDGES = "__xjs_edges"  # pairs at or above the default threshold
+PERSONS, HIGH_IDS, LOW_IDS = "__xjs_person_ids", "__xjs_high_ids", "__xjs_low_ids"
+LINK = "__xjs_link"  # the lookup, with unique_id
+PREVIOUS = "__xjs_previous"
+
+
+def _input_table(source: str) -> str:
+    return f"__xjs_input_{source}"
 
 
 @dataclass(frozen=True)
@@ -75,6 +103,7 @@ class LinkResult:
     training: dict = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
     seconds: float = 0.0
+    timings: dict = field(default_factory=dict)  # seconds per linkage stage
     xjs_link_path: Path | None = None
     model_path: Path | None = None
     metadata_path: Path | None = None
@@ -89,8 +118,25 @@ class LinkResult:
         return d
 
 
-def read_records(con: duckdb.DuckDBPyConnection, records_table: str) -> pa.Table:
-    """The model's columns of records_table, checked: known sources, each key once."""
+@contextlib.contextmanager
+def _timed(timings: dict, name: str):
+    """xjs.stages.stage(name), its seconds also kept in timings."""
+    started = time.monotonic()
+    with stage(name):
+        yield
+    timings[name] = round(time.monotonic() - started, 2)
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def read_records(
+    con: duckdb.DuckDBPyConnection, records_table: str, db: duckdb.DuckDBPyConnection
+) -> dict[str, int]:
+    """Copy the model's columns of records_table (on con) into table RECORDS of db,
+    streamed in Arrow batches, and check them: known sources, each key once.
+    Returns the records per source table, in contract order (sources with records)."""
     rel = con.sql(f"SELECT * FROM {records_table} LIMIT 0")
     columns = rel.columns
     rel.close()
@@ -98,74 +144,112 @@ def read_records(con: duckdb.DuckDBPyConnection, records_table: str) -> pa.Table
     if missing:
         raise ValueError(f"{records_table} lacks columns: {missing}")
     cols = ", ".join(f'"{c}"' for c in MODEL_INPUT_COLUMNS)
-    table = con.sql(f"SELECT {cols} FROM {records_table}").to_arrow_table()
-
-    check = duckdb.connect()
+    reader = con.sql(f"SELECT {cols} FROM {records_table}").to_arrow_reader(ARROW_BATCH_ROWS)
+    db.register("__xjs_reader", reader)
     try:
-        check.register("records", table)
-        bad = check.sql(
-            f"""SELECT
-              count(*) FILTER (WHERE source_table IS NULL OR record_id IS NULL
-                                 OR unique_id IS NULL),
-              count(*) FILTER (WHERE source_table NOT IN {tuple(PERSON_RECORD_TABLES)}),
-              count(*) - count(DISTINCT (source_table, record_id)),
-              count(*) - count(DISTINCT unique_id)
-            FROM records"""
-        ).fetchall()[0]
+        db.execute(f"CREATE OR REPLACE TABLE {RECORDS} AS SELECT * FROM __xjs_reader")
     finally:
-        check.close()
+        db.unregister("__xjs_reader")
+    bad = db.execute(
+        f"""SELECT
+          count(*) FILTER (WHERE source_table IS NULL OR record_id IS NULL
+                             OR unique_id IS NULL),
+          count(*) FILTER (WHERE source_table NOT IN {tuple(PERSON_RECORD_TABLES)}),
+          count(*) - count(DISTINCT (source_table, record_id)),
+          count(*) - count(DISTINCT unique_id)
+        FROM {RECORDS}"""
+    ).fetchall()[0]
     names = ("null keys", "unknown source_table", "duplicated keys", "duplicated unique_id")
     problems = dict(zip(names, bad, strict=True))
     problems = {k: v for k, v in problems.items() if v}
     if problems:
         raise ValueError(f"{records_table} is not linkable: {problems} rows")
-    return table
+    counts = dict(db.execute(f"SELECT source_table, count(*) FROM {RECORDS} GROUP BY 1").fetchall())
+    return {s: int(counts[s]) for s in PERSON_RECORD_TABLES if counts.get(s)}
 
 
-def _source_inputs(records: pa.Table) -> dict[str, pa.Table]:
-    """Model features per source table that has records, in contract order."""
-    con = duckdb.connect()
+def _source_inputs(db: duckdb.DuckDBPyConnection, sources: list[str]) -> None:
+    """Model features of every record (FEATURES) and per source table (_input_table),
+    each source's rows in unique_id order (insertion order kept for these, so Splink's
+    seeded sampling sees the same tables every run)."""
+    db.execute("CREATE OR REPLACE TABLE nicknames (short VARCHAR, formal VARCHAR)")
+    db.executemany("INSERT INTO nicknames VALUES (?, ?)", nickname_rows())
+    db.execute("SET preserve_insertion_order = true")
     try:
-        con.register("records", records)
-        con.execute("CREATE TABLE nicknames (short VARCHAR, formal VARCHAR)")
-        con.executemany("INSERT INTO nicknames VALUES (?, ?)", nickname_rows())
-        out = {}
-        for source in PERSON_RECORD_TABLES:
-            t = con.sql(
-                features_sql("records") + f" WHERE source_table = '{source}' ORDER BY unique_id"
-            ).to_arrow_table()
-            if t.num_rows:
-                out[source] = t
-        return out
+        db.execute(
+            f"CREATE OR REPLACE TABLE {FEATURES} AS {features_sql(RECORDS)}"
+            " ORDER BY source_table, unique_id"
+        )
+        for source in sources:
+            db.execute(
+                f"CREATE OR REPLACE TABLE {_input_table(source)} AS SELECT * FROM {FEATURES}"
+                f" WHERE source_table = '{source}' ORDER BY unique_id"
+            )
     finally:
-        con.close()
+        db.execute("SET preserve_insertion_order = false")
 
 
-def _write_link(frame: pd.DataFrame, path: Path) -> None:
-    table = pa.Table.from_pandas(
-        frame[XJS_LINK_SCHEMA.names], schema=XJS_LINK_SCHEMA, preserve_index=False
-    )
+def _copy_parquet(db: duckdb.DuckDBPyConnection, select: str, schema, path: Path) -> None:
+    """Write select's rows to path atomically, in the order of its ORDER BY and with
+    exactly schema (DuckDB's own COPY marks columns without nulls as required, which
+    the contract's schemas are not): streamed from DuckDB in Arrow batches of
+    PARQUET_ROW_GROUP rows, one row group each, so memory stays one batch."""
     with atomic.atomic_path(path) as tmp:
-        pq.write_table(table, tmp)
+        db.execute("SET preserve_insertion_order = true")
+        try:
+            reader = db.sql(select).to_arrow_reader(PARQUET_ROW_GROUP)
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for batch in reader:
+                    writer.write_table(
+                        pa.Table.from_batches([batch]).cast(schema),
+                        row_group_size=PARQUET_ROW_GROUP,
+                    )
+        finally:
+            db.execute("SET preserve_insertion_order = false")
 
 
 def _write_json(obj: dict, path: Path) -> None:
     atomic.write_json(path, obj)
 
 
-def _dashboards(linker: Linker, scored, predictions, clusters, out_dir: Path) -> None:
-    """Splink's comparison viewer and cluster studio (they hold record values: secure folder).
-
-    The viewer reads Splink's own predict table (scored: comparison vectors, which
-    the relatives guard leaves unchanged); cluster studio the guarded pairs.
-    """
+def _dashboards(
+    db_api, sources: list[str], scoring: dict, thresholds, out_dir: Path, n_records: int
+) -> None:
+    """Splink's comparison viewer and cluster studio (they hold record values: secure
+    folder), from a sample of whole default clusters (DASHBOARD_RECORDS records or so)
+    scored again with the comparison columns retained."""
+    db = backend.connection(db_api)
+    modulus = max(1, n_records // DASHBOARD_RECORDS)
+    db.execute(
+        f"""CREATE OR REPLACE TABLE __xjs_dash_ids AS SELECT unique_id FROM {CLUSTERS}
+        WHERE hash(cluster_default) % {modulus} = 0"""
+    )
+    sdfs = []
+    for source in sources:
+        table = f"__xjs_dash_{source}"
+        db.execute(
+            f"""CREATE OR REPLACE TABLE {table} AS SELECT * FROM {_input_table(source)}
+            WHERE unique_id IN (SELECT unique_id FROM __xjs_dash_ids) ORDER BY unique_id"""
+        )
+        if db.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]:
+            sdfs.append(db_api.register(table, dataset_display_name=f"{source}_sample"))
+    if not sdfs:
+        return
+    linker = Linker(
+        sdfs,
+        training.for_scoring(scoring, retain_columns=True),
+        log_level=backend.SPLINK_LOG_LEVEL,
+    )
+    scored = predict.predict_pairs(linker)
+    guarded = relatives.guard_relatives(linker, scored, FEATURES)
+    clusters = clustering.cluster_at(linker, guarded, thresholds.default)
     with atomic.atomic_path(out_dir / COMPARISON_VIEWER_FILE) as tmp:
         linker.visualisations.comparison_viewer_dashboard(
             scored, str(tmp), overwrite=True, num_example_rows=2
         )
     with atomic.atomic_path(out_dir / CLUSTER_STUDIO_FILE) as tmp:
         linker.visualisations.cluster_studio_dashboard(
-            predictions,
+            guarded,
             clusters,
             str(tmp),
             sampling_method="by_cluster_size",
@@ -213,25 +297,12 @@ def _scoring_settings(
     return scoring, dropped
 
 
-def _singletons(records: pa.Table) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Raw clusters and (no) edges of a release with nothing to link: each record alone."""
-    uids = pd.Index(records.column("unique_id").to_pylist(), name="unique_id", dtype=object)
-    raw = pd.DataFrame(
-        {c: pd.Series(uids, index=uids, dtype=object) for c in CLUSTER_COLUMNS}
-    ).rename_axis("unique_id")
-    edges = pd.DataFrame(
-        {c: pd.Series(dtype=object) for c in ("unique_id_l", "unique_id_r")}
-    ).assign(match_probability=pd.Series(dtype="float64"))
-    return raw, edges
-
-
 @dataclass(frozen=True)
 class _Linked:
-    """What scoring and clustering leave for the lookup: per record its raw cluster at
-    each threshold (indexed by unique_id), the edges at the default threshold, counts."""
+    """What scoring and clustering leave for the lookup (tables CLUSTERS, EDGES and the
+    predictions in Splink's database), and the pair counts."""
 
-    raw: pd.DataFrame
-    edges: pd.DataFrame
+    predictions: str | None = None  # physical name of the guarded pairs, None: no pairs
     comparisons: int = 0
     links: int = 0
     guarded: int = 0
@@ -271,112 +342,139 @@ def _train(
     return trained, report_.as_dict()
 
 
-def _score_and_guard(
-    sdfs: list,
-    inputs: dict[str, pa.Table],
-    trained: dict,
-    params: dict,
-    sql_dialect: str,
-    out_dir: Path,
-):
+def _score(
+    db_api, sdfs: list, n_records: int, trained: dict, params: dict, sql_dialect: str, out_dir: Path
+) -> tuple[Linker, dict, object]:
     """Score the candidate pairs with the model (without oversized prediction rules,
-    recorded in params) and hold relatives down. Returns (linker, scored, guarded pairs)."""
-    n_records = sum(t.num_rows for t in inputs.values())
+    recorded in params), chunked where one pass would not fit (predict.num_chunks).
+    Returns (linker, scoring settings, Splink's predictions)."""
     scoring, dropped = _scoring_settings(sdfs, trained, n_records, sql_dialect)
     params["prediction_rules_dropped"] = dropped
     if dropped:
         log.warning("blocking: %d prediction rules dropped (oversized blocks)", len(dropped))
     linker = Linker(sdfs, scoring, log_level=backend.SPLINK_LOG_LEVEL)
     report.save_model_charts(linker, out_dir)
-    scored = predict.predict_pairs(linker)
-    predictions = relatives.guard_relatives(linker, scored, pa.concat_tables(inputs.values()))
+    chunks = predict.num_chunks(n_records, db_api.xjs_limits.memory_limit)
+    params["prediction_chunks"] = chunks
+    scored = predict.predict_pairs(linker, chunks)
+    return linker, scoring, scored
+
+
+def _guard(linker: Linker, scored) -> object:
+    """Hold relatives down (relatives.py); Splink's unguarded table is dropped."""
+    predictions = relatives.guard_relatives(linker, scored, FEATURES)
+    scored.drop_table_from_database_and_remove_from_cache()
     faults.kill_point("linkage:after_prediction")
-    return linker, scored, predictions
+    return predictions
 
 
-def _cluster(
-    linker: Linker,
-    scored,
-    predictions,
-    thresholds: settings.Thresholds,
-    out_dir: Path,
-    dashboards: bool,
-) -> _Linked:
-    """Cluster at the three thresholds; write the scored pairs (and the dashboards)."""
-    comparisons, links = predict.count_pairs(linker, predictions, thresholds.default)
-    guarded = predict.count_guarded(linker, predictions)
-    raw, default_clusters = clustering.cluster_all(linker, predictions, thresholds)
-    faults.kill_point("linkage:after_clustering")
-    edges = predict.edges_at_or_above(linker, predictions, thresholds.default)
-    with atomic.atomic_path(out_dir / layout.PAIRS_FILE) as tmp:
-        pq.write_table(predict.scored_pairs(linker, predictions), tmp)
-    if dashboards:
-        _dashboards(linker, scored, predictions, default_clusters, out_dir)
-    return _Linked(raw, edges, comparisons, links, guarded)
-
-
-def _nothing_to_link(records: pa.Table, out_dir: Path) -> _Linked:
-    """0 or 1 records: every record is a person of one record, no Splink run, no pairs."""
-    raw, edges = _singletons(records)
-    with atomic.atomic_path(out_dir / layout.PAIRS_FILE) as tmp:
-        pq.write_table(predict.no_scored_pairs(), tmp)
-    return _Linked(raw, edges)
-
-
-def _assign_ids(
-    records: pa.Table, linked: _Linked, previous: pd.DataFrame | None
-) -> tuple[pd.DataFrame, StableIdCounts]:
-    """The lookup frame: each record's cluster, match confidence and stable ids (person
-    ids carried over from the previous release's lookup), in key order."""
-    frame = records.select(["unique_id", *KEY]).to_pandas().set_index("unique_id")
-    frame = frame.join(linked.raw, how="left")
-    unclustered = int(frame["cluster_default"].isna().sum())
+def _cluster(db, linker: Linker, predictions, thresholds: settings.Thresholds) -> _Linked:
+    """Cluster at the three thresholds (CLUSTERS) and keep the default edges (EDGES)."""
+    comparisons, links, guarded = predict.pair_counts(
+        db, predictions.physical_name, thresholds.default
+    )
+    unclustered = clustering.cluster_all(db, linker, predictions, RECORDS, thresholds, CLUSTERS)
     if unclustered:
         raise RuntimeError(f"{unclustered} records got no cluster from Splink")
-    frame["match_confidence"] = clustering.match_confidence(frame.index, linked.edges)
-    frame = frame.sort_values(KEY, kind="mergesort").reset_index(drop=True)
-    frame["person_id"], counts = assign_person_ids(frame, "cluster_default", previous)
-    frame["cluster_high"] = label_ids(frame, "cluster_high", HIGH_PREFIX)
-    frame["cluster_low"] = label_ids(frame, "cluster_low", LOW_PREFIX)
-    return frame, counts
+    faults.kill_point("linkage:after_clustering")
+    predict.edges_table(db, predictions.physical_name, thresholds.default, EDGES)
+    return _Linked(predictions.physical_name, comparisons, links, guarded)
+
+
+def _nothing_to_link(db) -> _Linked:
+    """0 or 1 records: every record is a person of one record, no Splink run, no pairs."""
+    clustering.singletons(db, RECORDS, CLUSTERS)
+    predict.no_edges(db, EDGES)
+    return _Linked()
+
+
+def _assign_ids(db, previous_link_path: Path | None) -> StableIdCounts:
+    """Table LINK: each record's stable ids (person ids carried over from the previous
+    release's lookup; cluster_high / cluster_low hashed) and match confidence."""
+    previous = None
+    if previous_link_path is not None:
+        db.execute(
+            f"CREATE OR REPLACE VIEW {PREVIOUS} AS"
+            f" SELECT * FROM read_parquet({_sql_path(Path(previous_link_path))})"
+        )
+        previous = PREVIOUS
+    counts = person_id_table(db, CLUSTERS, "cluster_default", previous, PERSONS)
+    label_table(db, CLUSTERS, "cluster_high", HIGH_PREFIX, HIGH_IDS)
+    label_table(db, CLUSTERS, "cluster_low", LOW_PREFIX, LOW_IDS)
+    db.execute(
+        f"""CREATE OR REPLACE TABLE {LINK} AS
+        SELECT c.unique_id, c.source_table, c.record_id, p.person_id,
+               h.label AS cluster_high, l.label AS cluster_low,
+               CAST(coalesce(m.match_confidence, 1.0) AS DOUBLE) AS match_confidence
+        FROM {CLUSTERS} c
+        JOIN {PERSONS} p ON c.cluster_default = p.cluster
+        JOIN {HIGH_IDS} h ON c.cluster_high = h.cluster
+        JOIN {LOW_IDS} l ON c.cluster_low = l.cluster
+        LEFT JOIN ({clustering.match_confidence_sql(EDGES)}) m USING (unique_id)"""
+    )
+    if previous is not None:
+        db.execute(f"DROP VIEW {PREVIOUS}")
+    return counts
+
+
+def _link_select() -> str:
+    """The lookup as the contract has it: its columns and types, in key order."""
+    types = {"string": "VARCHAR", "double": "DOUBLE"}
+    cols = ", ".join(f"CAST({f.name} AS {types[str(f.type)]}) AS {f.name}" for f in XJS_LINK_SCHEMA)
+    return f"SELECT {cols} FROM {LINK} ORDER BY source_table, record_id"
+
+
+def _quality(db, linked: _Linked) -> dict:
+    n = db.execute(f"SELECT count(*) FROM {LINK}").fetchall()[0][0]
+    return {
+        "comparisons_per_record": round(linked.comparisons / max(n, 1), 3),
+        "guarded_pairs": linked.guarded,
+        "cluster_sizes": quality.size_distribution_sql(db, LINK, "person_id"),
+        "link_rates": quality.link_rates_sql(db, LINK),
+        "graph": quality.graph_flags_sql(db, LINK, EDGES),
+    }
 
 
 def _result(
-    frame: pd.DataFrame,
-    inputs: dict[str, pa.Table],
+    db,
+    by_source: dict[str, int],
     linked: _Linked,
     counts: StableIdCounts,
     thresholds: settings.Thresholds,
     params: dict,
+    quality_figures: dict,
     out_dir: Path,
-    started: float,
 ) -> LinkResult:
-    """The counts and quality figures of the run (no row values)."""
-    n = len(frame)
-    link = frame[XJS_LINK_SCHEMA.names]
+    """The counts of the run (no row values); seconds and timings are added at the end."""
+    n, persons, high, low = db.execute(
+        f"""SELECT count(*), count(DISTINCT person_id), count(DISTINCT cluster_high),
+                   count(DISTINCT cluster_low) FROM {LINK}"""
+    ).fetchall()[0]
     return LinkResult(
-        records=n,
-        persons=int(frame["person_id"].nunique()),
-        persons_high=int(frame["cluster_high"].nunique()),
-        persons_low=int(frame["cluster_low"].nunique()),
+        records=int(n),
+        persons=int(persons),
+        persons_high=int(high),
+        persons_low=int(low),
         links=linked.links,
         comparisons=linked.comparisons,
-        records_by_source={s: t.num_rows for s, t in inputs.items()},
+        records_by_source=by_source,
         stable_ids=counts,
         thresholds=thresholds.as_dict(),
         training=params,
-        quality={
-            "comparisons_per_record": round(linked.comparisons / max(n, 1), 3),
-            "guarded_pairs": linked.guarded,
-            "cluster_sizes": quality.size_distribution(link["person_id"]),
-            "link_rates": quality.link_rates(link),
-            "graph": quality.graph_flags(link, linked.edges),
-        },
-        seconds=round(time.monotonic() - started, 1),
+        quality=quality_figures,
         xjs_link_path=out_dir / layout.XJS_LINK_FILE,
         model_path=out_dir / layout.MODEL_FILE,
         metadata_path=out_dir / layout.METADATA_FILE,
     )
+
+
+def _default_root(out_dir: Path) -> Path:
+    """The data directory of a release's linkage folder (<root>/releases/<R>/linkage),
+    else the folder above out_dir: where Splink's scratch database and spill files go."""
+    out_dir = Path(out_dir).resolve()
+    if out_dir.name == "linkage" and out_dir.parent.parent.name == "releases":
+        return out_dir.parent.parent.parent
+    return out_dir.parent
 
 
 def link_release(
@@ -389,52 +487,79 @@ def link_release(
     pinned_model: Path | None = None,
     dashboards: bool = True,
     fallback: Path | None = None,
+    root: Path | None = None,
 ) -> LinkResult:
     """Link every record of records_table (int_person_records shape) and write the lookup.
 
     Writes out_dir/xjs_link.parquet, model.json, pairs.parquet (scored pairs, for
     evaluation), linkage_metadata.json, charts.json (for the report) and, with
-    dashboards, Splink's comparison viewer and cluster studio. previous_link_path:
-    the previous release's xjs_link.parquet, to carry person ids over. pinned_model:
-    a trained model.json to reuse instead of training (recorded in the metadata).
-    fallback: a model.json to use, with a warning in the metadata, when training
-    cannot estimate enough; without one, such a release stops with
-    training.TrainingError before writing anything. A release of 0 or 1 records
-    needs no model: each record is a person.
+    dashboards, Splink's comparison viewer and cluster studio (from a sample).
+    previous_link_path: the previous release's xjs_link.parquet, to carry person ids
+    over. pinned_model: a trained model.json to reuse instead of training (recorded in
+    the metadata). fallback: a model.json to use, with a warning in the metadata, when
+    training cannot estimate enough; without one, such a release stops with
+    training.TrainingError before writing anything. A release of 0 or 1 records needs
+    no model: each record is a person. root: the data directory, whose tmp/ holds
+    Splink's scratch database and DuckDB's spill files (xjs.limits); default: the one
+    out_dir lies in (or the folder above out_dir).
     """
     started = time.monotonic()
+    timings: dict[str, float] = {}
     backend.quiet_splink()
     out_dir = layout.secure_dir(out_dir)  # record ids and values: owner-only
     atomic.clean_temp(out_dir)  # leftovers of a killed run
-    records = read_records(con, records_table)
-    inputs = _source_inputs(records)
-    n = records.num_rows
-    previous = pd.read_parquet(previous_link_path) if previous_link_path else None
-    log.info("linking %d records from %d sources", n, len(inputs))
-
-    db_api = backend.make_db_api()
+    db_api = backend.make_db_api(_default_root(out_dir) if root is None else root)
+    db = backend.connection(db_api)
     try:
+        with _timed(timings, "linkage:read"):
+            by_source = read_records(con, records_table, db)
+            _source_inputs(db, list(by_source))
+        n = sum(by_source.values())
+        log.info("linking %d records from %d sources", n, len(by_source))
         dialect = db_api.sql_dialect.sql_dialect_str
         trained, params = _pinned_or_untrained(pinned_model, n, seed, dialect)
+        scoring = None
         if n < 2:
-            linked = _nothing_to_link(records, out_dir)
+            linked = _nothing_to_link(db)
         else:
-            sdfs = [db_api.register(t, dataset_display_name=s) for s, t in inputs.items()]
-            faults.kill_point("linkage:before_training")
-            if trained is None:
-                trained, params = _train(sdfs, n, seed, dialect, fallback)
-            faults.kill_point("linkage:after_training")
-            linker, scored, predictions = _score_and_guard(
-                sdfs, inputs, trained, params, dialect, out_dir
-            )
-            linked = _cluster(linker, scored, predictions, thresholds, out_dir, dashboards)
+            sdfs = [db_api.register(_input_table(s), dataset_display_name=s) for s in by_source]
+            with _timed(timings, "linkage:training"):
+                faults.kill_point("linkage:before_training")
+                if trained is None:
+                    trained, params = _train(sdfs, n, seed, dialect, fallback)
+                faults.kill_point("linkage:after_training")
+            with _timed(timings, "linkage:prediction"):
+                linker, scoring, scored = _score(db_api, sdfs, n, trained, params, dialect, out_dir)
+            with _timed(timings, "linkage:relatives_guard"):
+                predictions = _guard(linker, scored)
+            with _timed(timings, "linkage:clustering"):
+                linked = _cluster(db, linker, predictions, thresholds)
+        with _timed(timings, "linkage:stable_ids"):
+            counts = _assign_ids(db, previous_link_path)
+        with _timed(timings, "linkage:quality"):
+            figures = _quality(db, linked)
+        with _timed(timings, "linkage:write"):
+            pairs = out_dir / layout.PAIRS_FILE
+            if linked.predictions is None:
+                with atomic.atomic_path(pairs) as tmp:
+                    pq.write_table(predict.no_scored_pairs(), tmp)
+            else:
+                _copy_parquet(
+                    db,
+                    predict.scored_pairs_sql(linked.predictions),
+                    predict.SCORED_PAIRS_SCHEMA,
+                    pairs,
+                )
+            if dashboards and scoring is not None:
+                _dashboards(db_api, list(by_source), scoring, thresholds, out_dir, n)
+            _copy_parquet(db, _link_select(), XJS_LINK_SCHEMA, out_dir / layout.XJS_LINK_FILE)
+            _write_json(trained, out_dir / layout.MODEL_FILE)
+            result = _result(db, by_source, linked, counts, thresholds, params, figures, out_dir)
     finally:
         backend.close_db_api(db_api)
-
-    frame, counts = _assign_ids(records, linked, previous)
-    _write_link(frame, out_dir / layout.XJS_LINK_FILE)
-    _write_json(trained, out_dir / layout.MODEL_FILE)
-    result = _result(frame, inputs, linked, counts, thresholds, params, out_dir, started)
+    result = dataclasses.replace(
+        result, seconds=round(time.monotonic() - started, 1), timings=timings
+    )
     _write_json(result.metadata(), result.metadata_path)
     log.info("linked %d records into %d persons", result.records, result.persons)
     return result

@@ -1,65 +1,91 @@
-"""Scoring the blocked pairs with the trained model."""
+"""Scoring the blocked pairs with the trained model, and the scored pairs' figures.
+
+Everything stays in Splink's database: counts come back, pairs.parquet is written by
+DuckDB's COPY.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
+import math
+import re
+
 import pyarrow as pa
 from splink import Linker
-from splink.internals.pipeline import CTEPipeline
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+# Chunked prediction (Splink's num_chunks_left): one pass of predict holds the blocked
+# pairs of every rule, and the comparison columns of both records while it computes the
+# comparison vectors. Measured at about PAIR_BYTES per scored pair (ids, gammas, weights
+# and the working set of the join) at about PAIRS_PER_RECORD pairs per record (the
+# blocking budget, blocking.py). The rule: split the left side into as many chunks as
+# it takes for one chunk's pairs to fit in PASS_SHARE of DuckDB's memory_limit,
+# chunks = ceil(records * PAIRS_PER_RECORD * PAIR_BYTES / (PASS_SHARE * memory_limit)).
+# DuckDB spills past the limit rather than fail, so this bounds the working set, not
+# correctness; every chunk re-reads the right side, so fewer chunks are faster.
+PAIRS_PER_RECORD = 50
+PAIR_BYTES = 160
+PASS_SHARE = 0.5
+_UNITS = {
+    "": 1,
+    "B": 1,
+    "KB": 1e3,
+    "MB": 1e6,
+    "GB": 1e9,
+    "TB": 1e12,
+    "KIB": 2**10,
+    "MIB": 2**20,
+    "GIB": 2**30,
+    "TIB": 2**40,
+}
 
-def query(linker: Linker, sql: str, inputs: list[SplinkDataFrame]) -> pd.DataFrame:
-    """Run one SELECT over Splink tables on its backend and fetch the (small) result.
 
-    Goes through Splink's pipeline so it works on any backend; refer to inputs by
-    their templated names.
-    """
-    pipeline = CTEPipeline(inputs)
-    pipeline.enqueue_sql(sql, "__xjs_query")
-    sdf = linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
-    try:
-        return sdf.as_pandas_dataframe()
-    finally:
-        sdf.drop_table_from_database_and_remove_from_cache()
+def memory_bytes(memory_limit: str) -> float:
+    """DuckDB's memory_limit text ("4GB", "3.5 GiB") in bytes."""
+    m = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]*)\s*", memory_limit)
+    if not m or m.group(2).upper() not in _UNITS:
+        raise ValueError(f"memory limit {memory_limit!r} is not a size such as 4GB")
+    return float(m.group(1)) * _UNITS[m.group(2).upper()]
 
 
-def predict_pairs(linker: Linker) -> SplinkDataFrame:
-    """Every pair the blocking rules admit, with its match probability."""
-    return linker.inference.predict(warning_mode="never")
+def num_chunks(n_records: int, memory_limit: str) -> int:
+    """Left chunks for predict (the rule above); 1 when one pass fits."""
+    need = n_records * PAIRS_PER_RECORD * PAIR_BYTES
+    return max(1, math.ceil(need / (PASS_SHARE * memory_bytes(memory_limit))))
 
 
-def count_pairs(linker: Linker, predictions: SplinkDataFrame, threshold: float) -> tuple[int, int]:
-    """(pairs scored, pairs at or above threshold)."""
-    df = query(
-        linker,
-        f"SELECT count(*) AS scored, count(*) FILTER (WHERE match_probability >= {threshold})"
-        f" AS links FROM {predictions.templated_name}",
-        [predictions],
+def predict_pairs(linker: Linker, chunks: int = 1) -> SplinkDataFrame:
+    """Every pair the blocking rules admit, with its match probability (chunked when
+    chunks > 1: the left records in that many slices, each against all records)."""
+    if chunks <= 1:
+        return linker.inference.predict(warning_mode="never")
+    return linker.inference.predict(
+        num_chunks_left=chunks, num_chunks_right=1, warning_mode="never"
     )
-    return int(df["scored"].iloc[0]), int(df["links"].iloc[0])
 
 
-def edges_at_or_above(
-    linker: Linker, predictions: SplinkDataFrame, threshold: float
-) -> pd.DataFrame:
-    """Pairs at or above threshold: source_table_l/r, unique_id_l/r, match_probability."""
-    return query(
-        linker,
-        "SELECT source_table_l, unique_id_l, source_table_r, unique_id_r, match_probability"
-        f" FROM {predictions.templated_name} WHERE match_probability >= {threshold}",
-        [predictions],
+def pair_counts(con, predictions: str, threshold: float) -> tuple[int, int, int]:
+    """(pairs scored, pairs at or above threshold, pairs the relatives guard held down)."""
+    scored, links, guarded = con.execute(
+        f"""SELECT count(*), count(*) FILTER (WHERE match_probability >= {threshold}),
+                   count(*) FILTER (WHERE possible_relatives) FROM {predictions}"""
+    ).fetchall()[0]
+    return int(scored), int(links), int(guarded)
+
+
+def edges_table(con, predictions: str, threshold: float, out: str) -> None:
+    """Table out: pairs at or above threshold (unique_id_l, unique_id_r, match_probability)."""
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {out} AS
+        SELECT unique_id_l, unique_id_r, match_probability FROM {predictions}
+        WHERE match_probability >= {threshold}"""
     )
 
 
-def count_guarded(linker: Linker, predictions: SplinkDataFrame) -> int:
-    """Scored pairs the relatives guard held down (relatives.py)."""
-    df = query(
-        linker,
-        f"SELECT count(*) FILTER (WHERE possible_relatives) AS n FROM {predictions.templated_name}",
-        [predictions],
+def no_edges(con, out: str) -> None:
+    con.execute(
+        f"CREATE OR REPLACE TABLE {out}"
+        " (unique_id_l VARCHAR, unique_id_r VARCHAR, match_probability DOUBLE)"
     )
-    return int(df["n"].iloc[0])
 
 
 SCORED_PAIRS_SCHEMA = pa.schema(
@@ -78,16 +104,12 @@ def no_scored_pairs() -> pa.Table:
     return SCORED_PAIRS_SCHEMA.empty_table()
 
 
-def scored_pairs(linker: Linker, predictions: SplinkDataFrame) -> pa.Table:
-    """Every scored pair (ids, weight, probability, guard flag): evaluation reads these."""
-    pipeline = CTEPipeline([predictions])
-    pipeline.enqueue_sql(
-        "SELECT unique_id_l, unique_id_r, match_weight, match_probability, possible_relatives"
-        f" FROM {predictions.templated_name} ORDER BY unique_id_l, unique_id_r",
-        "__xjs_pairs",
-    )
-    sdf = linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
-    try:
-        return pa.Table.from_pandas(sdf.as_pandas_dataframe(), preserve_index=False)
-    finally:
-        sdf.drop_table_from_database_and_remove_from_cache()
+def scored_pairs_sql(predictions: str) -> str:
+    """SELECT of every scored pair (ids, weight, probability, guard flag) in pair order,
+    typed as SCORED_PAIRS_SCHEMA: what pairs.parquet holds (evaluation reads it)."""
+    return f"""SELECT CAST(unique_id_l AS VARCHAR) AS unique_id_l,
+        CAST(unique_id_r AS VARCHAR) AS unique_id_r,
+        CAST(match_weight AS DOUBLE) AS match_weight,
+        CAST(match_probability AS DOUBLE) AS match_probability,
+        CAST(possible_relatives AS BOOLEAN) AS possible_relatives
+    FROM {predictions} ORDER BY unique_id_l, unique_id_r"""

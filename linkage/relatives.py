@@ -24,7 +24,6 @@ unguarded_match_weight; possible_relatives flags every pair held down.
 
 from __future__ import annotations
 
-import pyarrow as pa
 from splink import Linker
 from splink.internals.pipeline import CTEPipeline
 from splink.internals.splink_dataframe import SplinkDataFrame
@@ -156,21 +155,21 @@ def _probability(weight: float) -> float:
     return 2**weight / (1 + 2**weight)
 
 
-def guard_relatives(
-    linker: Linker, predictions: SplinkDataFrame, features: pa.Table
-) -> SplinkDataFrame:
+def guard_relatives(linker: Linker, predictions: SplinkDataFrame, features: str) -> SplinkDataFrame:
     """predictions with possible relatives' pairs set to GUARDED_MATCH_WEIGHT.
 
-    features: the model input of every record (GUARD_COLUMNS at least).
+    features: the name of a table in Splink's database holding the model input of
+    every record (GUARD_COLUMNS at least). Works on any predictions table, chunked
+    or not: it is one join of the pairs with the features of both records.
     """
     db_api = linker._db_api
-    guard = db_api.register(features.select(list(GUARD_COLUMNS)), table_name="__xjs_guard_features")
-    pipeline = CTEPipeline([predictions, guard])
+    pipeline = CTEPipeline([predictions])
     pipeline.enqueue_sql(
-        f"""SELECT *, count(DISTINCT CASE WHEN length(first_name) > 1 THEN first_name END)
+        f"""SELECT {", ".join(GUARD_COLUMNS)},
+            count(DISTINCT CASE WHEN length(first_name) > 1 THEN first_name END)
             OVER (PARTITION BY last_name, postcode, substr(first_name, 1, 1))
             AS household_forenames_with_initial
-        FROM {guard.templated_name}""",
+        FROM {features}""",
         "__xjs_guard_households",
     )
     household_cap, namesake_cap = HOUSEHOLD_CAP_WEIGHT, NAMESAKE_CAP_WEIGHT
@@ -198,6 +197,4 @@ def guard_relatives(
     FROM __xjs_guard_flags
     """
     pipeline.enqueue_sql(sql, "__xjs_predictions_guarded")
-    guarded = db_api.sql_pipeline_to_splink_dataframe(pipeline)
-    guard.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
-    return guarded
+    return db_api.sql_pipeline_to_splink_dataframe(pipeline)

@@ -414,12 +414,14 @@ def untrained_model(sql_dialect: str, seed: int) -> dict[str, Any]:
     return regularised(settings.definition(sql_dialect, seed))
 
 
-def for_scoring(trained: dict[str, Any]) -> dict[str, Any]:
-    """The trained model, keeping the columns the comparison viewer needs."""
+def for_scoring(trained: dict[str, Any], retain_columns: bool = False) -> dict[str, Any]:
+    """The trained model for prediction: ids and weights only. retain_columns: also the
+    matching and intermediate columns the comparison viewer needs (for the small sample
+    the dashboards are drawn from, never for a whole release's pairs)."""
     return {
         **trained,
-        "retain_matching_columns": True,
-        "retain_intermediate_calculation_columns": True,
+        "retain_matching_columns": retain_columns,
+        "retain_intermediate_calculation_columns": retain_columns,
     }
 
 

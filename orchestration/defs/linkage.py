@@ -102,6 +102,7 @@ def xjs_link(
             previous_link_path=previous_path,
             pinned_model=pinned,
             fallback=fallback,
+            root=storage.root,
         )
     finally:
         con.close()

@@ -230,3 +230,63 @@ def test_the_report_asset_writes_the_report_once_without_truth(first_run, tmp_pa
     text = (linkage / layout.REPORT_FILE).read_text()
     assert "<h2>Overview</h2>" in text and "<h2>Persons by number of records</h2>" in text
     assert "against truth" not in text
+
+
+LINKAGE_STAGES = [
+    "linkage:read",
+    "linkage:training",
+    "linkage:prediction",
+    "linkage:relatives_guard",
+    "linkage:clustering",
+    "linkage:stable_ids",
+    "linkage:quality",
+    "linkage:write",
+]
+
+
+def test_stages_are_timed_in_the_metadata(first_run):
+    _, out = first_run
+    meta = json.loads((out / layout.METADATA_FILE).read_text())
+    assert sorted(meta["timings"]) == sorted(LINKAGE_STAGES)  # the JSON sorts its keys
+    assert all(v >= 0 for v in meta["timings"].values())
+    assert sum(meta["timings"].values()) <= meta["seconds"] + 1
+    assert meta["training"]["prediction_chunks"] == 1
+
+
+def test_chunked_prediction_gives_the_same_outputs(con, first_run, tmp_path, monkeypatch):
+    """Splink's chunked predict (forced here: 3 left chunks) scores the same pairs: the lookup and the pairs are the same bytes; the scratch database goes."""
+    from linkage import predict
+    from xjs import stages
+
+    _, out1 = first_run
+    monkeypatch.setattr(predict, "num_chunks", lambda n_records, memory_limit: 3)
+    stages.clear()
+    root, out = tmp_path / "data", tmp_path / "out"
+    result = link_release(
+        con,
+        "int_person_records",
+        out,
+        None,
+        seed=42,
+        pinned_model=out1 / layout.MODEL_FILE,
+        dashboards=False,
+        root=root,
+    )
+    assert result.training["prediction_chunks"] == 3
+    for name in (layout.XJS_LINK_FILE, layout.PAIRS_FILE):
+        assert (out / name).read_bytes() == (out1 / name).read_bytes(), name
+    assert [s.name for s in stages.recorded()] == LINKAGE_STAGES
+    assert not list((root / "tmp" / "splink").iterdir())
+
+
+def test_chunk_rule():
+    from linkage import predict
+
+    assert predict.memory_bytes("4GB") == 4e9 and predict.memory_bytes("2 GiB") == 2**31
+    assert predict.num_chunks(80_000, "4GB") == 1
+    one_pass = predict.PASS_SHARE * 4e9 / (predict.PAIRS_PER_RECORD * predict.PAIR_BYTES)
+    assert predict.num_chunks(int(one_pass), "4GB") == 1
+    assert predict.num_chunks(int(one_pass) * 3, "4GB") == 3
+    assert predict.num_chunks(int(one_pass) * 3, "8GB") == 2
+    with pytest.raises(ValueError, match="not a size"):
+        predict.memory_bytes("lots")

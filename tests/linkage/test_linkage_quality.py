@@ -54,3 +54,42 @@ def test_the_report_charts_size_bands_in_order_of_size():
     assert list(bands) == ["1", "2", "3-4", "5-9", "10-19", "20-49", "50-99", "100+"]
     assert [v["persons"] for v in chart["data"]["values"]] == list(bands.values())
     assert chart["encoding"]["x"]["sort"] is None  # vega-lite keeps the data's order
+
+
+def test_graph_flags_agree_with_networkx_on_random_persons():
+    """Trees, complete persons and the rest (which igraph handles), against networkx."""
+    nx = pytest.importorskip("networkx")
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    rows, pairs = [], []
+    for p in range(400):
+        size = int(rng.integers(1, 12))
+        uids = [f"A:p{p}r{i}" for i in range(size)]
+        rows += [("A", f"p{p}r{i}", f"P{p}") for i in range(size)]
+        # a random spanning tree, then extra edges at a random density
+        edges = {(uids[int(rng.integers(0, i))], uids[i]) for i in range(1, size)}
+        density = rng.random()
+        for i in range(size):
+            for j in range(i + 1, size):
+                if rng.random() < density:
+                    edges.add((uids[i], uids[j]))
+        pairs += sorted({tuple(sorted(e)) for e in edges})
+    link = pd.DataFrame(rows, columns=["source_table", "record_id", "person_id"])
+    edges = pd.DataFrame(pairs, columns=["unique_id_l", "unique_id_r"])
+    flags = quality.graph_flags(link, edges)
+
+    graph = nx.Graph(pairs)
+    person = dict(zip(link.source_table + ":" + link.record_id, link.person_id, strict=True))
+    sizes = link.person_id.value_counts()
+    bridges = list(nx.bridges(graph))
+    assert flags["bridge_edges"] == len(bridges)
+    big = {person[a] for a, _ in bridges if sizes[person[a]] >= quality.MIN_SIZE_FOR_DENSITY}
+    assert flags["persons_with_bridges_size_5_plus"] == len(big)
+    n_edges = edges.unique_id_l.map(person).value_counts()
+    multi = sizes[sizes >= 2]
+    density = n_edges.reindex(multi.index, fill_value=0) / (multi * (multi - 1) / 2)
+    assert flags["mean_density"] == pytest.approx(density.mean())
+    assert flags["persons_multi_record"] == len(multi)
+    assert flags["low_density_persons"] == int((density[sizes >= 5] < 0.2).sum())
+    assert 0 < flags["bridge_edges"] < len(pairs)
