@@ -3,12 +3,14 @@ too rare for the u sample keeps a positive weight (training.py)."""
 
 from __future__ import annotations
 
+import duckdb
+import pyarrow as pa
 import pytest
 from linkage_fixture_records import make_person_records
 from splink.internals.linker_components.training import LinkerTraining
 
 from linkage import backend, training
-from linkage.pipeline import _source_inputs
+from linkage.pipeline import _input_table, _source_inputs, read_records
 from xjs import stages
 
 
@@ -48,14 +50,11 @@ def test_u_sample_is_bounded_whatever_the_release_size():
 
 
 @pytest.fixture(scope="module")
-def inputs():
-    records = make_person_records(n_people=150, seed=5)[0]
-    import pyarrow as pa
-
-    return _source_inputs(pa.Table.from_pandas(records, preserve_index=False))
+def records():
+    return pa.Table.from_pandas(make_person_records(n_people=150, seed=5)[0], preserve_index=False)
 
 
-def test_every_em_session_runs_with_the_pair_budget(inputs, monkeypatch):
+def test_every_em_session_runs_with_the_pair_budget(records, monkeypatch):
     seen = []
     original = LinkerTraining.estimate_parameters_using_expectation_maximisation
 
@@ -70,8 +69,12 @@ def test_every_em_session_runs_with_the_pair_budget(inputs, monkeypatch):
     db_api = backend.make_db_api()
     stages.clear()
     try:
-        sdfs = [db_api.register(t, dataset_display_name=s) for s, t in inputs.items()]
-        n = sum(t.num_rows for t in inputs.values())
+        db, con = backend.connection(db_api), duckdb.connect()
+        con.register("records", records)
+        by_source = read_records(con, "records", db)
+        _source_inputs(db, list(by_source))
+        sdfs = [db_api.register(_input_table(s), dataset_display_name=s) for s in by_source]
+        n = sum(by_source.values())
         outcome = training.train(sdfs, n, seed=42, sql_dialect="duckdb")
     finally:
         backend.close_db_api(db_api)
