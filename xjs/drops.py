@@ -497,6 +497,10 @@ def load_table(
         declared = _parquet_rows(path, spec)
         source = "read_parquet('" + str(path).replace("'", "''") + "')"
     problem = None
+    # The file's row order is kept (it feeds everything downstream, and a re-run must
+    # write the same bytes), whatever the connection's limits say.
+    keep_order = con.execute("select current_setting('preserve_insertion_order')").fetchall()
+    con.execute("set preserve_insertion_order = true")
     con.execute("begin transaction")
     try:
         if target is not None:
@@ -512,9 +516,11 @@ def load_table(
             problem = _arrow_csv_problem(str(err), spec)
         else:
             problem = f"not a readable Parquet file, truncated or corrupt ({type(err).__name__})"
+        con.execute("rollback")
     finally:
         if spec.format == "csv":
             con.unregister(INCOMING)
+        con.execute(f"set preserve_insertion_order = {bool(keep_order[0][0])}")
     try:
         if problem is not None:
             raise DropError(f"{path}: {problem}")
@@ -526,7 +532,8 @@ def load_table(
             raise DropError(f"{path}: has {rows} rows, the manifest says {entry.rows}")
         _check_key(path, spec, rows, present, distinct)
     except DropError:
-        con.execute("rollback")
+        if problem is None:  # else rolled back above
+            con.execute("rollback")
         raise
     con.execute("commit")
     return int(rows)
@@ -569,10 +576,12 @@ def verify_drop(root: Path, release_id: str, verdicts: dict[str, list] | None = 
     DuckDB with nothing kept. verdicts (the sensor's memory): path -> [size,
     mtime_ns, manifest sha256, manifest rows, problem or None]; a file whose
     stamp and manifest entry match its verdict is not read again, and each file
-    read here leaves its verdict.
+    read here leaves its verdict. Every file is judged (so a waiting drop's files
+    are each read once), and the first problem in manifest order is raised.
     """
     manifest = read_manifest(root, release_id)
     con = None
+    first_problem = None
     try:
         for table, entry in manifest.files.items():
             path = manifest.file_path(table)
@@ -590,11 +599,12 @@ def verify_drop(root: Path, release_id: str, verdicts: dict[str, list] | None = 
                     problem = str(err)
                 if verdicts is not None and key:
                     verdicts[str(path)] = [*key, problem]
-            if problem is not None:
-                raise DropError(problem)
+            first_problem = first_problem or problem
     finally:
         if con is not None:
             con.close()
+    if first_problem is not None:
+        raise DropError(first_problem)
 
 
 def drop_fingerprint(root: Path, release_id: str) -> str:
@@ -774,9 +784,8 @@ def scan_landing(root: Path, seen: dict[str, str], memory: dict | None = None) -
             verify_drop(root, name, verdicts)
         except DropError as err:
             scan.problems[name] = str(err)
+            after.files.update(verdicts)  # a waiting drop: what it is waiting on is known
         else:
-            scan.ready.append((name, fingerprint))
-        finally:
-            after.files.update(verdicts)
+            scan.ready.append((name, fingerprint))  # runs, and is seen from now on
     scan.memory = after.as_json()
     return scan
