@@ -13,6 +13,7 @@ pandas copy) gates everything downstream.
 """
 
 import time
+from pathlib import Path
 
 import dagster as dg
 
@@ -51,6 +52,7 @@ def build_ingest(table: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinit
             except drops.DropError as err:
                 failure = str(err)  # names the file and the problem; DropError has no chain
             if failure is None:
+                fresh = not storage.warehouse_path(release_id).exists()
                 with storage.warehouse(release_id) as con:
                     con.execute(f"create schema if not exists {LANDING_SCHEMA}")
                     try:
@@ -64,6 +66,8 @@ def build_ingest(table: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinit
                             if previous
                             else None
                         )
+                if failure is not None and fresh:
+                    _remove_warehouse(storage.warehouse_path(release_id))  # nothing half-written
         if failure is not None:
             # raised outside the handler, so nothing hangs off __context__ either
             raise dg.Failure(description=failure, allow_retries=False)
@@ -114,6 +118,12 @@ def build_ingest(table: str) -> tuple[dg.AssetsDefinition, dg.AssetChecksDefinit
         return check_result(report)
 
     return ingest_asset, landing_contract
+
+
+def _remove_warehouse(path: Path) -> None:
+    """A warehouse this asset created and failed to fill goes (the load rolled back)."""
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
 
 
 def _load(con, storage: XjsStorage, source_release: str | None, table: str, target: str) -> int:
