@@ -1,19 +1,26 @@
 """Pandera schemas of the landing contract: one per landing table, file-level rules only.
 
-Types come from contracts.landing (exact Arrow types, validated on Arrow-backed
-pandas). A landing table fails only on file-level defects (landing-contract.md,
-"Defects"): a column missing, unexpected, out of order or of the wrong type, or
-the key null or duplicated. Value conventions (formats, code lists, required
-values, ranges) are value-level defects: staging nulls and quarantines them
+Types come from contracts.landing (its exact Arrow types, as Polars types: the gate
+runs Pandera's polars backend on the warehouse table, contracts.validation). A
+landing table fails only on file-level defects (landing-contract.md, "Defects"): a
+column missing, unexpected, out of order or of the wrong type, or the key null or
+duplicated. Value conventions (formats, code lists, required values, ranges) are
+value-level defects: staging nulls and quarantines them
 (dbt_project/macros/defects.sql), so a mistyped value never fails ingest.
 """
 
 from __future__ import annotations
 
-import pandas as pd
-import pandera.pandas as pa
+import pandera.polars as pa
+import polars as pl
+import pyarrow
 
 from contracts.landing import LANDING_TABLES
+
+
+def polars_type(arrow_type: pyarrow.DataType) -> pl.DataType:
+    """The Polars type of an Arrow type (date32 -> Date, int8 -> Int8, string -> String)."""
+    return pl.from_arrow(pyarrow.array([], type=arrow_type)).dtype
 
 
 def landing_schema(table_name: str) -> pa.DataFrameSchema:
@@ -21,7 +28,7 @@ def landing_schema(table_name: str) -> pa.DataFrameSchema:
     table = LANDING_TABLES[table_name]
     columns = {
         name: pa.Column(
-            pd.ArrowDtype(arrow_type),
+            polars_type(arrow_type),
             nullable=name != table.key,
             unique=name == table.key,
         )

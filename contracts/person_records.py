@@ -41,23 +41,29 @@ PERSON_RECORD_COLUMNS: dict[str, str] = {
 }
 
 
-def _arrow_type(duckdb_type: str):
-    import pyarrow as pa
+def _polars_type(duckdb_type: str):
+    import polars as pl
 
-    base = {"VARCHAR": pa.string(), "DATE": pa.date32()}
+    base = {"VARCHAR": pl.String, "DATE": pl.Date}
     if duckdb_type.endswith("[]"):
-        return pa.list_(base[duckdb_type[:-2]])
+        return pl.List(base[duckdb_type[:-2]])
     return base[duckdb_type]
 
 
 def person_records_schema():
-    """Pandera gate on int_person_records: the one shape linkage relies on."""
-    import pandas as pd
-    import pandera.pandas as pa
+    """Pandera (polars) gate on int_person_records: the one shape linkage relies on."""
+    import pandera.polars as pa
+    import polars as pl
 
     from contracts.identifiers import CRN, NOMS_NUMBER, PNC_LONG
     from contracts.identifiers import CRO as CRO_PATTERN
     from contracts.landing import PERSON_RECORD_TABLES
+
+    def not_placeholder(data) -> pl.LazyFrame:
+        column = pl.col(data.key)
+        return data.lazyframe.select(
+            column.cast(pl.String).is_in(list(PLACEHOLDER_DATES_OF_BIRTH)).not_()
+        )
 
     rules = {
         "unique_id": ([], False),
@@ -69,16 +75,7 @@ def person_records_schema():
         "cro": ([pa.Check.str_matches(CRO_PATTERN.pattern)], True),
         "noms_number": ([pa.Check.str_matches(NOMS_NUMBER.pattern)], True),
         "crn": ([pa.Check.str_matches(CRN.pattern)], True),
-        "date_of_birth": (
-            [
-                pa.Check(
-                    lambda s: ~s.astype(str).isin(PLACEHOLDER_DATES_OF_BIRTH),
-                    element_wise=False,
-                    name="not_placeholder_date",
-                )
-            ],
-            True,
-        ),
+        "date_of_birth": ([pa.Check(not_placeholder, name="not_placeholder_date")], True),
         "ethnic_group": (
             [pa.Check.isin(list(ETHNIC_GROUPS))],
             True,
@@ -88,18 +85,21 @@ def person_records_schema():
     for name, duckdb_type in PERSON_RECORD_COLUMNS.items():
         checks, nullable = rules.get(name, ([], True))
         columns[name] = pa.Column(
-            pd.ArrowDtype(_arrow_type(duckdb_type)),
+            _polars_type(duckdb_type),
             checks=checks,
             nullable=nullable,
             unique=name == "unique_id",
         )
-    unique_id_is_source_and_record = pa.Check(
-        lambda df: df["unique_id"] == df["source_table"] + ":" + df["record_id"],
-        name="unique_id_is_source_table_and_record_id",
-    )
+
+    def unique_id_is_source_and_record(data) -> pl.LazyFrame:
+        expected = pl.concat_str(pl.col("source_table"), pl.lit(":"), pl.col("record_id"))
+        return data.lazyframe.select(pl.col("unique_id") == expected)
+
     return pa.DataFrameSchema(
         columns,
-        checks=[unique_id_is_source_and_record],
+        checks=[
+            pa.Check(unique_id_is_source_and_record, name="unique_id_is_source_table_and_record_id")
+        ],
         strict=True,
         ordered=True,
         name="int_person_records",

@@ -13,6 +13,7 @@ from orchestration.defs.dbt import dbt_build_args
 from orchestration.defs.jobs import RELEASE_JOB
 from orchestration.defs.linkage import PERSON_RECORDS
 from xjs import layout
+from xjs.limits import duckdb_limits
 
 
 def _graph():
@@ -80,12 +81,16 @@ def test_release_job_is_defined():
 
 def test_dbt_build_args_pass_release_warehouse_and_lookup_as_vars():
     link = layout.xjs_link_path(Path("/data"), "2025-03-r2")
-    args = dbt_build_args("2025-03-r2", Path("/data/warehouse/2025-03-r2.duckdb"), link)
+    limits = duckdb_limits(Path("/data"))
+    args = dbt_build_args("2025-03-r2", Path("/data/warehouse/2025-03-r2.duckdb"), link, limits)
     assert args[:2] == ["build", "--vars"]
     assert json.loads(args[2]) == {
         "release_id": "2025-03-r2",
         "warehouse_path": "/data/warehouse/2025-03-r2.duckdb",
         "xjs_link_path": str(link),
+        "duckdb_memory_limit": limits.memory_limit,
+        "duckdb_threads": limits.threads,
+        "duckdb_temp_directory": "/data/tmp/duckdb",
     }
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pyarrow as pa
 import pytest
 from dbt_invoke import run_dbt
@@ -20,7 +21,7 @@ from contracts import defects
 from contracts.identifiers import cro_number, pnc_long, pnc_short
 from contracts.landing import LANDING_TABLES
 from contracts.landing_schemas import LANDING_SCHEMAS
-from contracts.validation import arrow_to_pandas, validate
+from contracts.validation import validate
 from orchestration.defs.quarantine import gate_result, read_aggregates
 
 D = dt.date
@@ -340,7 +341,7 @@ def cases_warehouse(tmp_path_factory) -> Path:
 def test_landing_check_passes_every_value_defect():
     for name, rows in landing_rows().items():
         table = pa.Table.from_pylist(rows, schema=LANDING_TABLES[name].arrow_schema)
-        report = validate(LANDING_SCHEMAS[name], arrow_to_pandas(table))
+        report = validate(LANDING_SCHEMAS[name], pl.from_arrow(table))
         assert report.passed, (name, report.summary())
 
 
@@ -349,7 +350,7 @@ def test_landing_check_still_fails_a_duplicated_or_null_key():
     rows = [{"record_id": "r1"}, {"record_id": "r1"}, {"record_id": None}]
     report = validate(
         LANDING_SCHEMAS[table.name],
-        arrow_to_pandas(pa.Table.from_pylist(rows, schema=table.arrow_schema)),
+        pl.from_arrow(pa.Table.from_pylist(rows, schema=table.arrow_schema)),
     )
     assert not report.passed
     assert set(report.failures) == {"record_id: field_uniqueness", "record_id: not_nullable"}

@@ -11,6 +11,14 @@ row, so they are reduced to counts and column names, and no DropError carries
 a cause or a context: Dagster and `traceback` print the whole chain, so a
 chained Arrow error would carry the row text with it (see `_clean_chain`).
 
+Reads stream: a CSV goes through Arrow's streaming CSV reader (the same strict
+parse options as ever) straight into DuckDB, a Parquet file is checked against
+the contract from its footer and read by DuckDB; the row count and the key are
+checked in DuckDB, inside the transaction that loads the table, so a failing
+file leaves nothing behind. No table passes through pandas or Python rows.
+(DuckDB's own read_csv is not used: it skips empty lines, which the contract
+counts as rows, and its UTF-8 error does not say which column.)
+
 Decisions where the contract leaves room (docs/operations.md, "Hostile input"):
 a UTF-8 byte-order mark fails the file (the contract says UTF-8, and a BOM
 would make the first column `\\ufeffrecord_id`); CRLF line ends are valid CSV
@@ -26,21 +34,22 @@ import functools
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from contracts.landing import LANDING_SCHEMA, LANDING_TABLES, LandingTable
 from xjs import layout
 from xjs.atomic import sha256_of
+from xjs.limits import duckdb_limits
 
 CHUNK_BYTES = 1 << 20
+CSV_BLOCK_BYTES = 1 << 24  # Arrow's CSV block: a row (a 1 MB field, say) must fit in one
 HEADER_MAX_BYTES = 1 << 16  # a header line longer than this is not a contract header
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
 # Names a message may quote: lower-case identifiers, as the contract spells its tables and
@@ -371,7 +380,8 @@ def _arrow_csv_problem(message: str, spec: LandingTable) -> str:
     return "not parseable as the contract's CSV (quoting, delimiter or line ends)"
 
 
-def _read_csv(path: Path, spec: LandingTable, scan: _Scan) -> pa.Table:
+def _open_csv(path: Path, spec: LandingTable, scan: _Scan) -> pa.RecordBatchReader:
+    """The CSV as a stream of Arrow batches, after the checks that need no parse."""
     if scan.starts_with_bom:
         raise DropError(
             f"{path}: starts with a UTF-8 byte-order mark (BOM); the contract's CSV is "
@@ -384,9 +394,9 @@ def _read_csv(path: Path, spec: LandingTable, scan: _Scan) -> pa.Table:
         )
     problem = None
     try:
-        table = pcsv.read_csv(
+        reader = pcsv.open_csv(
             path,
-            read_options=pcsv.ReadOptions(encoding="utf8"),
+            read_options=pcsv.ReadOptions(encoding="utf8", block_size=CSV_BLOCK_BYTES),
             parse_options=pcsv.ParseOptions(
                 delimiter=",",
                 quote_char='"',
@@ -409,24 +419,21 @@ def _read_csv(path: Path, spec: LandingTable, scan: _Scan) -> pa.Table:
         problem = _arrow_csv_problem(str(err), spec)
     if problem is not None:
         raise DropError(f"{path}: {problem}")
-    return table
+    return reader
 
 
-def _read_parquet(path: Path, spec: LandingTable) -> pa.Table:
+def _parquet_rows(path: Path, spec: LandingTable) -> int:
+    """The Parquet file's footer agrees with the contract; its declared row count."""
     problem = None
     try:
         with pq.ParquetFile(path) as parquet:
-            schema = parquet.schema_arrow
-            _check_parquet_schema(path, spec, schema)
-            table = parquet.read()
+            _check_parquet_schema(path, spec, parquet.schema_arrow)
             declared = parquet.metadata.num_rows
     except (pa.ArrowException, OSError, ValueError) as err:
         problem = type(err).__name__
     if problem is not None:
         raise DropError(f"{path}: not a readable Parquet file, truncated or corrupt ({problem})")
-    if table.num_rows != declared:
-        raise DropError(f"{path}: not a readable Parquet file, truncated or corrupt (row count)")
-    return table.replace_schema_metadata(None)
+    return declared
 
 
 def _check_parquet_schema(path: Path, spec: LandingTable, schema: pa.Schema) -> None:
@@ -448,22 +455,33 @@ def _check_parquet_schema(path: Path, spec: LandingTable, schema: pa.Schema) -> 
         raise DropError(f"{path}: column types differ from the contract: {'; '.join(wrong)}")
 
 
-def _check_key(path: Path, spec: LandingTable, data: pa.Table) -> None:
-    """The key is present and unique: a file-level defect, checked before loading."""
-    column = data.column(spec.key)
-    nulls = column.null_count
+def _check_key(path: Path, spec: LandingTable, rows: int, present: int, distinct: int) -> None:
+    """The key is present and unique: a file-level defect, checked before the load commits."""
+    nulls = rows - present
     if nulls:
         raise DropError(f"{path}: {spec.key} is empty in {nulls} rows (the key must be present)")
-    distinct = pc.count_distinct(column, mode="only_valid").as_py()
-    if distinct != len(column):
-        raise DropError(
-            f"{path}: {spec.key} is not unique ({len(column) - distinct} rows repeat a value)"
-        )
+    if distinct != rows:
+        raise DropError(f"{path}: {spec.key} is not unique ({rows - distinct} rows repeat a value)")
+
+
+INCOMING = "__xjs_incoming"  # the name a CSV stream is registered under while it loads
 
 
 @_clean_chain
-def read_table(root: Path, release_id: str, table: str) -> pa.Table:
-    """Read one landing table of one drop strictly, verified against its manifest."""
+def load_table(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    release_id: str,
+    table: str,
+    target: str | None,
+) -> int:
+    """Read one landing table of one drop strictly into `target` on `con`; its row count.
+
+    Verified against the manifest (checksum, row count), the contract (header or
+    footer, types, parse) and its key (present, unique). target None: verify only,
+    streaming the file through one DuckDB aggregate, keeping nothing. The load is
+    one transaction: a file that fails leaves `target` as it was.
+    """
     manifest = read_manifest(root, release_id)
     if table not in manifest.files:
         raise DropError(f"{manifest.drop_dir / layout.MANIFEST_NAME}: does not list {table}")
@@ -471,23 +489,122 @@ def read_table(root: Path, release_id: str, table: str) -> pa.Table:
     path = manifest.file_path(table)
     scan = _check_file(path, entry)
     spec = LANDING_TABLES[table]
-    data = _read_csv(path, spec, scan) if spec.format == "csv" else _read_parquet(path, spec)
-    if data.num_rows != entry.rows:
-        raise DropError(f"{path}: has {data.num_rows} rows, the manifest says {entry.rows}")
-    _check_key(path, spec, data)
-    return data
+    declared = None
+    if spec.format == "csv":
+        con.register(INCOMING, _open_csv(path, spec, scan))
+        source = INCOMING
+    else:
+        declared = _parquet_rows(path, spec)
+        source = "read_parquet('" + str(path).replace("'", "''") + "')"
+    problem = None
+    # The file's row order is kept (it feeds everything downstream, and a re-run must
+    # write the same bytes), whatever the connection's limits say.
+    keep_order = con.execute("select current_setting('preserve_insertion_order')").fetchall()
+    con.execute("set preserve_insertion_order = true")
+    con.execute("begin transaction")
+    try:
+        if target is not None:
+            con.execute(f"create or replace table {target} as select * from {source}")
+            source = target
+        key = f'"{spec.key}"'
+        rows, present, distinct = con.execute(
+            f"select count(*), count({key}), count(distinct {key}) from {source}"
+        ).fetchall()[0]
+    except duckdb.Error as err:
+        # DuckDB's text carries Arrow's, which quotes the row: keep only the problem.
+        if spec.format == "csv":
+            problem = _arrow_csv_problem(str(err), spec)
+        else:
+            problem = f"not a readable Parquet file, truncated or corrupt ({type(err).__name__})"
+        con.execute("rollback")
+    finally:
+        if spec.format == "csv":
+            con.unregister(INCOMING)
+        con.execute(f"set preserve_insertion_order = {bool(keep_order[0][0])}")
+    try:
+        if problem is not None:
+            raise DropError(f"{path}: {problem}")
+        if declared is not None and rows != declared:
+            raise DropError(
+                f"{path}: not a readable Parquet file, truncated or corrupt (row count)"
+            )
+        if rows != entry.rows:
+            raise DropError(f"{path}: has {rows} rows, the manifest says {entry.rows}")
+        _check_key(path, spec, rows, present, distinct)
+    except DropError:
+        if problem is None:  # else rolled back above
+            con.execute("rollback")
+        raise
+    con.execute("commit")
+    return int(rows)
+
+
+@_clean_chain
+def read_table(root: Path, release_id: str, table: str) -> pa.Table:
+    """One landing table of one drop, read strictly (load_table), as Arrow: for small drops.
+
+    The pipeline loads tables with load_table into the warehouse; this is for
+    tests and tools that want the rows of a small drop in hand.
+    """
+    con = duckdb_limits(root).connect()
+    try:
+        load_table(con, root, release_id, table, "read_back")
+        data = con.sql("select * from read_back").to_arrow_table()
+    finally:
+        con.close()
+    return data.cast(LANDING_TABLES[table].arrow_schema)
 
 
 def empty_table(table: str) -> pa.Table:
     return LANDING_TABLES[table].arrow_schema.empty_table()
 
 
+def _stamp(path: Path) -> list[int] | None:
+    """What says a file is unchanged without reading it: [size, mtime_ns]; None if absent."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
 @_clean_chain
-def verify_drop(root: Path, release_id: str) -> None:
-    """Raise DropError unless the drop is complete: manifest, every file, rows, checksums."""
+def verify_drop(root: Path, release_id: str, verdicts: dict[str, list] | None = None) -> None:
+    """Raise DropError unless the drop is complete: manifest, every file, rows, checksums.
+
+    Every listed file is read as ingest reads it (load_table), streamed through
+    DuckDB with nothing kept. verdicts (the sensor's memory): path -> [size,
+    mtime_ns, manifest sha256, manifest rows, problem or None]; a file whose
+    stamp and manifest entry match its verdict is not read again, and each file
+    read here leaves its verdict. Every file is judged (so a waiting drop's files
+    are each read once), and the first problem in manifest order is raised.
+    """
     manifest = read_manifest(root, release_id)
-    for table in manifest.files:
-        read_table(root, release_id, table)
+    con = None
+    first_problem = None
+    try:
+        for table, entry in manifest.files.items():
+            path = manifest.file_path(table)
+            stamp = _stamp(path)
+            key = [*stamp, entry.sha256, entry.rows] if stamp else None
+            known = verdicts.get(str(path)) if verdicts is not None and key else None
+            if known is not None and known[:-1] == key:
+                problem = known[-1]
+            else:
+                con = con or duckdb_limits(root).connect()
+                try:
+                    load_table(con, root, release_id, table, None)
+                    problem = None
+                except DropError as err:
+                    problem = str(err)
+                if verdicts is not None and key:
+                    verdicts[str(path)] = [*key, problem]
+            first_problem = first_problem or problem
+    finally:
+        if con is not None:
+            con.close()
+    if first_problem is not None:
+        raise DropError(first_problem)
 
 
 def drop_fingerprint(root: Path, release_id: str) -> str:
@@ -597,11 +714,53 @@ class LandingScan:
 
     ready: list[tuple[str, str]]  # (release_id, fingerprint), in release order
     problems: dict[str, str]  # folder name -> reason (file and problem, no row values)
+    # What the next scan may trust without reading (SensorMemory.as_json), bounded by
+    # what is in landing/ now.
+    memory: dict = field(default_factory=dict)
 
 
-def scan_landing(root: Path, seen: dict[str, str]) -> LandingScan:
-    """Complete, verified drops whose fingerprint is not in `seen` (release -> fingerprint)."""
+@dataclass
+class SensorMemory:
+    """Hashes and verdicts from earlier scans, so an unchanged file is never read twice.
+
+    manifests: release -> [size, mtime_ns, sha256] of its manifest (the drop's
+    fingerprint); files: path -> verify_drop's verdict. Only entries for what a
+    scan looked at are kept, so it stays as small as landing/.
+    """
+
+    manifests: dict[str, list] = field(default_factory=dict)
+    files: dict[str, list] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, doc: dict | None) -> SensorMemory:
+        doc = doc or {}
+        return cls(dict(doc.get("manifests", {})), dict(doc.get("files", {})))
+
+    def as_json(self) -> dict:
+        return {"manifests": self.manifests, "files": self.files}
+
+    def fingerprint(self, root: Path, release_id: str) -> str:
+        path = layout.manifest_path(root, release_id)
+        stamp = _stamp(path)
+        known = self.manifests.get(release_id)
+        if stamp is not None and known is not None and known[:2] == stamp:
+            return known[2]
+        fingerprint = drop_fingerprint(root, release_id)
+        if stamp is not None:
+            self.manifests[release_id] = [*stamp, fingerprint]
+        return fingerprint
+
+
+def scan_landing(root: Path, seen: dict[str, str], memory: dict | None = None) -> LandingScan:
+    """Complete, verified drops whose fingerprint is not in `seen` (release -> fingerprint).
+
+    memory: the previous scan's LandingScan.memory; with it, a drop already seen
+    and unchanged costs a stat of its manifest, and a waiting drop's unchanged
+    files are not hashed or parsed again.
+    """
     scan = LandingScan(ready=[], problems={})
+    before = SensorMemory.from_json(memory)
+    after = SensorMemory()
     landing = layout.landing_root(root)
     if not landing.exists():
         return scan
@@ -613,13 +772,20 @@ def scan_landing(root: Path, seen: dict[str, str]) -> LandingScan:
         if not layout.manifest_path(root, name).exists():
             scan.problems[name] = f"{folder}: incomplete, no {layout.MANIFEST_NAME} yet"
             continue
-        fingerprint = drop_fingerprint(root, name)
+        fingerprint = before.fingerprint(root, name)
+        if name in before.manifests:
+            after.manifests[name] = before.manifests[name]
         if seen.get(name) == fingerprint:
             continue
+        verdicts = {
+            path: verdict for path, verdict in before.files.items() if folder in Path(path).parents
+        }
         try:
-            verify_drop(root, name)
+            verify_drop(root, name, verdicts)
         except DropError as err:
             scan.problems[name] = str(err)
-            continue
-        scan.ready.append((name, fingerprint))
+            after.files.update(verdicts)  # a waiting drop: what it is waiting on is known
+        else:
+            scan.ready.append((name, fingerprint))  # runs, and is seen from now on
+    scan.memory = after.as_json()
     return scan

@@ -16,10 +16,11 @@ from collections.abc import Iterator
 import dagster as dg
 import duckdb
 import pandas as pd
+import polars as pl
 
 from contracts.person_records import PERSON_RECORDS_TABLE, person_records_schema
-from contracts.scored_pairs import scored_pairs_schema
-from contracts.validation import arrow_to_pandas, validate
+from contracts.scored_pairs import pair_set_failures, scored_pairs_schema
+from contracts.validation import duckdb_frame, validate
 from contracts.xjs_link import reconcile_records, xjs_link_schema
 from linkage import journey, report
 from linkage.evaluation import full_evaluation, worst_subgroup_gap
@@ -52,11 +53,9 @@ class LinkageConfig(dg.Config):
     fallback_model_from: str | None = None
 
 
-def _person_records(storage: XjsStorage, release_id: str, columns: str = "*") -> pd.DataFrame:
-    """int_person_records of the release; the gates read only the columns they need."""
-    with storage.warehouse(release_id, read_only=True) as con:
-        query = f"select {columns} from {PERSON_RECORDS_TABLE}"
-        return arrow_to_pandas(con.sql(query).to_arrow_table())
+def _parquet(path) -> str:
+    """A Parquet file as a DuckDB relation in SQL."""
+    return "read_parquet('" + str(path).replace("'", "''") + "')"
 
 
 @dg.asset_check(
@@ -67,8 +66,14 @@ def _person_records(storage: XjsStorage, release_id: str, columns: str = "*") ->
     description="Pandera: one shape for all sources, standardised values, unique ids.",
 )
 def person_records_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorage):
-    frame = _person_records(storage, context.partition_key)
-    return check_result(validate(person_records_schema(), frame))
+    with (
+        stage("gate:person_records_contract"),
+        storage.warehouse(context.partition_key, read_only=True) as con,
+    ):
+        rows = con.execute(f"select count(*) from {PERSON_RECORDS_TABLE}").fetchall()[0][0]
+        frame = duckdb_frame(con, f"select * from {PERSON_RECORDS_TABLE}")
+        report = validate(person_records_schema(), frame, rows=rows)
+    return check_result(report)
 
 
 @dg.asset(
@@ -150,11 +155,10 @@ def xjs_link_contract(context: dg.AssetCheckExecutionContext, storage: XjsStorag
     release_id = context.partition_key
     link_path = layout.xjs_link_path(storage.root, release_id)
     link_sha256 = verified.sha256_of(link_path)  # the marker vouches for exactly these bytes
-    link = pd.read_parquet(link_path, dtype_backend="pyarrow")
-    report = validate(xjs_link_schema(), link)
-    counts = reconcile_records(
-        link, _person_records(storage, release_id, "source_table, record_id")
-    )
+    with stage("gate:xjs_link_contract"):
+        report = validate(xjs_link_schema(), pl.scan_parquet(link_path))
+        with storage.warehouse(release_id, read_only=True) as con:
+            counts = reconcile_records(con, _parquet(link_path), PERSON_RECORDS_TABLE)
     for reason, count in counts.items():
         if count:
             report.failures[reason] = count
@@ -174,9 +178,12 @@ def scored_pairs_contract(context: dg.AssetCheckExecutionContext, storage: XjsSt
     release_id = context.partition_key
     pairs_path = layout.linkage_file(storage.root, release_id, layout.PAIRS_FILE)
     link_sha256 = verified.sha256_of(layout.xjs_link_path(storage.root, release_id))
-    pairs = pd.read_parquet(pairs_path, dtype_backend="pyarrow")
-    known = set(_person_records(storage, release_id, "unique_id")["unique_id"].astype(str))
-    report = validate(scored_pairs_schema(known), pairs)
+    with stage("gate:scored_pairs_contract"):
+        report = validate(scored_pairs_schema(), pl.scan_parquet(pairs_path))
+        with storage.warehouse(release_id, read_only=True) as con:
+            report.failures.update(
+                pair_set_failures(con, _parquet(pairs_path), PERSON_RECORDS_TABLE)
+            )
     verified.record(pairs_path.parent, verified.SCORED_PAIRS_CHECK, report.passed, link_sha256)
     return check_result(report)
 

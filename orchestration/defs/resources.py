@@ -13,12 +13,13 @@ import duckdb
 
 from orchestration.dbt_project import dbt_cli, dbt_project
 from xjs import layout
+from xjs.limits import duckdb_limits
 
 LOCK_WAIT_SECONDS = 1800  # a killed run's dbt (a child process) may still hold the warehouse
 
 
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, waiting while another process holds its lock.
+def _connect(root: Path, path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse with the configured limits (xjs.limits), waiting on another's lock.
 
     A run killed during dbt leaves its dbt subprocess running to the end of its
     build; the next run waits for it instead of failing on DuckDB's file lock.
@@ -26,7 +27,7 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     deadline, delay = time.monotonic() + LOCK_WAIT_SECONDS, 0.5
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb_limits(root).connect(str(path), read_only=read_only)
         except duckdb.IOException as err:
             if "lock" not in str(err).lower() or time.monotonic() > deadline:
                 raise
@@ -54,7 +55,7 @@ class XjsStorage(dg.ConfigurableResource):
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         path = self.warehouse_path(release_id)
         with layout.owner_only_umask():  # DuckDB creates its files (and .wal) 0666 & ~umask
-            con = _connect(path, read_only)
+            con = _connect(self.root, path, read_only)
             layout.secure_files(path.parent)  # and what dbt (another process) created
             try:
                 yield con

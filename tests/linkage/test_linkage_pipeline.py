@@ -7,12 +7,14 @@ import shutil
 
 import duckdb
 import pandas as pd
+import polars as pl
 import pyarrow.parquet as pq
 import pytest
 from linkage_fixture_records import load_records, make_person_records
 
 from contracts.landing import PERSON_RECORD_TABLES
 from contracts.person_records import person_records_schema
+from contracts.validation import validate
 from contracts.xjs_link import (
     CLUSTER_HIGH_PATTERN,
     CLUSTER_LOW_PATTERN,
@@ -80,9 +82,10 @@ def test_xjs_link_contract(first_run, fixture_data):
 def test_fixture_and_output_pass_the_contract_gates(con, first_run):
     _, out = first_run
     records = con.sql("SELECT * FROM int_person_records").to_arrow_table()
-    person_records_schema().validate(records.to_pandas(types_mapper=pd.ArrowDtype), lazy=True)
-    link = pd.read_parquet(out / layout.XJS_LINK_FILE, dtype_backend="pyarrow")
-    xjs_link_schema().validate(link, lazy=True)
+    report = validate(person_records_schema(), pl.from_arrow(records))
+    assert report.passed, report.summary()
+    report = validate(xjs_link_schema(), pl.scan_parquet(out / layout.XJS_LINK_FILE))
+    assert report.passed, report.summary()
 
 
 def test_id_pattern_agrees_with_contract():

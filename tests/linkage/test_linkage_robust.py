@@ -13,11 +13,13 @@ import json
 
 import duckdb
 import pandas as pd
+import polars as pl
 import pyarrow.parquet as pq
 import pytest
 from linkage_fixture_records import load_records, make_person_records
 
-from contracts.scored_pairs import scored_pairs_schema
+from contracts.scored_pairs import pair_set_failures, scored_pairs_schema
+from contracts.validation import validate
 from contracts.xjs_link import xjs_link_schema
 from linkage import blocking, settings, training
 from linkage.features import MODEL_INPUT_COLUMNS
@@ -64,14 +66,22 @@ def _link(records: pd.DataFrame, out, **kwargs):
 def _assert_valid_lookup(out, records: pd.DataFrame) -> pd.DataFrame:
     """Every record of the release exactly once, and the lookup passes its contract."""
     link = pd.read_parquet(out / layout.XJS_LINK_FILE, dtype_backend="pyarrow")
-    xjs_link_schema().validate(link, lazy=True)
+    report = validate(xjs_link_schema(), pl.scan_parquet(out / layout.XJS_LINK_FILE))
+    assert report.passed, report.summary()
     assert len(link) == len(records)
     assert not link.duplicated(["source_table", "record_id"]).any()
     assert set(zip(link.source_table, link.record_id, strict=True)) == set(
         zip(records.source_table, records.record_id, strict=True)
     )
-    pairs = pd.read_parquet(out / layout.PAIRS_FILE, dtype_backend="pyarrow")
-    scored_pairs_schema(set(records.unique_id)).validate(pairs, lazy=True)
+    pairs = pl.scan_parquet(out / layout.PAIRS_FILE)
+    report = validate(scored_pairs_schema(), pairs)
+    assert report.passed, report.summary()
+    con = duckdb.connect()
+    try:
+        con.register("known", records[["unique_id"]])
+        assert pair_set_failures(con, f"read_parquet('{out / layout.PAIRS_FILE}')", "known") == {}
+    finally:
+        con.close()
     return link
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
 import pytest
 
 from contracts.landing import LANDING_TABLES
 from contracts.landing_schemas import LANDING_SCHEMAS
-from contracts.validation import arrow_to_pandas, validate
+from contracts.validation import validate
 from synthetic import generate_drop
 from synthetic.profile import expected_rates, format_profile, profile
 from synthetic.rates import RATES
@@ -107,5 +108,5 @@ def test_profile_prints_rates_not_values(prof, drop):
 def test_drop_passes_the_landing_schemas(drop):
     for name in LANDING_TABLES:
         table = drops.read_table(drop, RELEASE, name)
-        report = validate(LANDING_SCHEMAS[name], arrow_to_pandas(table))
+        report = validate(LANDING_SCHEMAS[name], pl.from_arrow(table))
         assert report.passed, (name, report.summary())

@@ -11,6 +11,12 @@
 --   0.3  same person, first hearing before the Crown Court received the case
 -- The best candidate wins (score, then the shortest gap, then record id);
 -- crown records with no candidate keep nulls and score 0.
+--
+-- The candidates are two equi-joins (hash joins), not one join on
+-- `person_id = ... or asn = ...` (a nested loop over crown x magistrates):
+-- the pairs of the same person, then the pairs with the same ASN that are not
+-- already among them. The two sets are disjoint, so `union all` gives each
+-- pair once, exactly the rows the OR join gave.
 with
 
 link as (
@@ -26,7 +32,7 @@ crown as (
         crown.record_id as crown_record_id,
         crown.asn as crown_asn,
         crown.date_received,
-        link.person_id
+        link.person_id as crown_person_id
     from {{ ref('stg_xhibit__defendants') }} as crown
     inner join link
         on
@@ -41,7 +47,7 @@ magistrates as (
         mags.asn as magistrates_asn,
         mags.first_hearing_date,
         mags.is_committed_to_crown,
-        link.person_id
+        link.person_id as magistrates_person_id
     from {{ ref('stg_libra__defendants') }} as mags
     inner join link
         on
@@ -49,33 +55,46 @@ magistrates as (
             and mags.record_id = link.record_id
 ),
 
-candidates as (
+candidate_pairs as (
     select
-        crown.crown_record_id,
-        magistrates.magistrates_record_id,
-        crown.crown_asn,
-        magistrates.magistrates_asn,
-        crown.person_id as crown_person_id,
-        magistrates.person_id as magistrates_person_id,
-        magistrates.first_hearing_date,
-        crown.date_received,
-        crown.date_received - magistrates.first_hearing_date as days_to_crown,
-        case
-            when
-                crown.person_id = magistrates.person_id
-                and crown.crown_asn = magistrates.magistrates_asn then 1.0
-            when crown.crown_asn = magistrates.magistrates_asn then 0.8
-            when
-                magistrates.is_committed_to_crown
-                and crown.date_received - magistrates.first_hearing_date between 0 and 180
-                then 0.6
-            when crown.date_received >= magistrates.first_hearing_date then 0.3
-        end as score
+        crown.*,
+        magistrates.*
     from crown
     inner join magistrates
-        on
-            crown.person_id = magistrates.person_id
-            or crown.crown_asn = magistrates.magistrates_asn
+        on crown.crown_person_id = magistrates.magistrates_person_id
+    union all
+    select
+        crown.*,
+        magistrates.*
+    from crown
+    inner join magistrates
+        on crown.crown_asn = magistrates.magistrates_asn
+    where not coalesce(crown.crown_person_id = magistrates.magistrates_person_id, false)
+),
+
+candidates as (
+    select
+        crown_record_id,
+        magistrates_record_id,
+        crown_asn,
+        magistrates_asn,
+        crown_person_id,
+        magistrates_person_id,
+        first_hearing_date,
+        date_received,
+        date_received - first_hearing_date as days_to_crown,
+        case
+            when
+                crown_person_id = magistrates_person_id
+                and crown_asn = magistrates_asn then 1.0
+            when crown_asn = magistrates_asn then 0.8
+            when
+                is_committed_to_crown
+                and date_received - first_hearing_date between 0 and 180
+                then 0.6
+            when date_received >= first_hearing_date then 0.3
+        end as score
+    from candidate_pairs
 ),
 
 best as (
@@ -92,7 +111,7 @@ final as (
     select
         crown.crown_record_id,
         best.magistrates_record_id,
-        crown.person_id,
+        crown.crown_person_id as person_id,
         crown.crown_asn,
         best.magistrates_asn,
         best.first_hearing_date,
