@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandera.pandas as pa
 
 from contracts.landing import OASYS_NEEDS
+from contracts.person_records import ETHNIC_GROUPS
 from research.coarsen import AGE_BAND_LABELS
 from research.pseudonyms import pattern
 
@@ -55,7 +56,7 @@ ETHNIC_GROUP = Col(
     "ethnic_group",
     "string",
     "Broad ethnic group (ONS 5 groups) as recorded.",
-    [pa.Check.isin(["White", "Mixed", "Asian", "Black", "Other"])],
+    [pa.Check.isin(list(ETHNIC_GROUPS))],
 )
 POSTCODE = Col(
     "postcode_area",

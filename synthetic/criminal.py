@@ -310,6 +310,20 @@ def _crown(rng, pop: Population, mags: pd.DataFrame) -> pd.DataFrame:
     return _sorted(pd.concat([c, co], ignore_index=True), "date")
 
 
+def _journeys(person, date, sentence_type, release, length=-1) -> pd.DataFrame:
+    """Prison journeys: received on `date`, released on `release` (NaT: no release date); `length`
+    is the sentence in days, -1 where none was passed (remand, recall)."""
+    return pd.DataFrame(
+        {
+            "person": person,
+            "date": date,
+            "sentence_type": sentence_type,
+            "release": release,
+            "length": length,
+        }
+    )
+
+
 def _prison(rng, pop: Population, mags: pd.DataFrame, crown: pd.DataFrame) -> pd.DataFrame:
     mc = mags.index[mags.disposal == "Immediate custody"].values
     cc = crown.index[(crown.sentence_type == "Immediate custody") & (crown.person >= 0)].values
@@ -320,40 +334,33 @@ def _prison(rng, pop: Population, mags: pd.DataFrame, crown: pd.DataFrame) -> pd
     crown_days = crown.custodial_days.values[cc]
     indeterminate = rng.random(len(cc)) < 0.04
     frames = [
-        pd.DataFrame(
-            {
-                "person": mags.person.values[mc],
-                "date": mags.date.values[mc],
-                "sentence_type": "Determinate",
-                "release": mags.date.values[mc] + days(mags_days / 2),
-                "length": mags_days,
-            }
+        _journeys(
+            mags.person.values[mc],
+            mags.date.values[mc],
+            "Determinate",
+            mags.date.values[mc] + days(mags_days / 2),
+            mags_days,
         ),
-        pd.DataFrame(
-            {
-                "person": crown.person.values[cc],
-                "date": crown.sentence_date.values[cc],
-                "sentence_type": np.where(indeterminate, "Indeterminate", "Determinate"),
-                "release": np.where(
-                    indeterminate,
-                    np.datetime64("NaT"),
-                    crown.sentence_date.values[cc] + days(crown_days / 2),
-                ),
-                "length": crown_days,
-            }
+        _journeys(
+            crown.person.values[cc],
+            crown.sentence_date.values[cc],
+            np.where(indeterminate, "Indeterminate", "Determinate"),
+            np.where(
+                indeterminate,
+                np.datetime64("NaT"),
+                crown.sentence_date.values[cc] + days(crown_days / 2),
+            ),
+            crown_days,
         ),
     ]
     received = crown.date.values[remand]
     mags_date = mags.date.values[crown.mags_row.values[remand]]
     frames.append(
-        pd.DataFrame(
-            {
-                "person": crown.person.values[remand],
-                "date": mags_date,
-                "sentence_type": "Remand",
-                "release": received + days(rng.integers(20, 200, len(remand))),
-                "length": -1,
-            }
+        _journeys(
+            crown.person.values[remand],
+            mags_date,
+            "Remand",
+            received + days(rng.integers(20, 200, len(remand))),
         )
     )
     j = pd.concat(frames, ignore_index=True)
@@ -362,21 +369,10 @@ def _prison(rng, pop: Population, mags: pd.DataFrame, crown: pd.DataFrame) -> pd
         (j.sentence_type == "Determinate") & (j.length > 60) & (rng.random(len(j)) < 0.2)
     ].values
     recall = j.release.values[back] + days(rng.integers(30, 400, len(back)))
-    j = pd.concat(
-        [
-            j,
-            pd.DataFrame(
-                {
-                    "person": j.person.values[back],
-                    "date": recall,
-                    "sentence_type": "Recall",
-                    "release": recall + days(rng.integers(28, 200, len(back))),
-                    "length": -1,
-                }
-            ),
-        ],
-        ignore_index=True,
+    recalls = _journeys(
+        j.person.values[back], recall, "Recall", recall + days(rng.integers(28, 200, len(back)))
     )
+    j = pd.concat([j, recalls], ignore_index=True)
     j = _sorted(j, "date")
     j["establishment"] = rng.choice(ESTABLISHMENTS, len(j))
     # NOMS numbers: issued per person, sometimes anew on return, rarely someone else's.
@@ -473,6 +469,18 @@ def latest_before(events: pd.DataFrame, persons, dates, column: str) -> np.ndarr
     return np.array([v if isinstance(v, str) else None for v in out], dtype=object)
 
 
+def _assessed_after(
+    rng, events: pd.DataFrame, rows, lag: tuple[int, int], carried: str, kinds, p=None
+) -> pd.DataFrame:
+    """OASys assessments `lag` days (uniform) after the given events, carrying the events'
+    `carried` id ("crn" or "noms"; the other is looked up later). `kinds` is the one
+    assessment type, or the types to draw from (with weights `p`)."""
+    date = events.date.values[rows] + days(rng.integers(*lag, len(rows)))
+    kind = kinds if isinstance(kinds, str) else rng.choice(kinds, len(rows), p=p)
+    ids = {"crn": None, "noms": None, carried: events[carried].values[rows]}
+    return pd.DataFrame({"person": events.person.values[rows], "date": date, "type": kind, **ids})
+
+
 def _oasys(rng, pop: Population, prison, probation) -> pd.DataFrame:
     n_p = len(probation)
     from_prob = probation.index[rng.random(n_p) < 0.5].values
@@ -482,48 +490,22 @@ def _oasys(rng, pop: Population, prison, probation) -> pd.DataFrame:
     ].values
     a = pd.concat(
         [
-            pd.DataFrame(
-                {
-                    "person": probation.person.values[from_prob],
-                    "date": probation.date.values[from_prob]
-                    + days(rng.integers(5, 40, len(from_prob))),
-                    "type": rng.choice(["Layer 3", "Layer 1"], len(from_prob), p=[0.8, 0.2]),
-                    "crn": probation.crn.values[from_prob],
-                    "noms": None,
-                }
+            _assessed_after(
+                rng, probation, from_prob, (5, 40), "crn", ["Layer 3", "Layer 1"], [0.8, 0.2]
             ),
-            pd.DataFrame(
-                {
-                    "person": probation.person.values[review],
-                    "date": probation.date.values[review]
-                    + days(rng.integers(180, 365, len(review))),
-                    "type": "Review",
-                    "crn": probation.crn.values[review],
-                    "noms": None,
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "person": prison.person.values[from_prison],
-                    "date": prison.date.values[from_prison]
-                    + days(rng.integers(3, 30, len(from_prison))),
-                    "type": rng.choice(["Basic custody screening", "Layer 3"], len(from_prison)),
-                    "crn": None,
-                    "noms": prison.noms.values[from_prison],
-                }
+            _assessed_after(rng, probation, review, (180, 365), "crn", "Review"),
+            _assessed_after(
+                rng, prison, from_prison, (3, 30), "noms", ["Basic custody screening", "Layer 3"]
             ),
         ],
         ignore_index=True,
     )
     a = _sorted(a, "date")
-    need_noms = a.noms.isna().values
-    a.loc[need_noms, "noms"] = latest_before(
-        prison, a.person.values[need_noms], a.date.values[need_noms], "noms"
-    )
-    need_crn = a.crn.isna().values
-    a.loc[need_crn, "crn"] = latest_before(
-        probation, a.person.values[need_crn], a.date.values[need_crn], "crn"
-    )
+    for column, source in (("noms", prison), ("crn", probation)):  # the id not carried
+        need = a[column].isna().values
+        a.loc[need, column] = latest_before(
+            source, a.person.values[need], a.date.values[need], column
+        )
     order = np.lexsort((a.date.values, a.person.values))
     issue = issue_per_person(rng, a.person.values[order], RATES["oasys_assessments"].id_duplicate)
     pk = np.empty(len(a), dtype=np.int64)

@@ -27,6 +27,7 @@ from synthetic.rates import (
     CORRECTABLE,
     ERROR_TYPES,
     RATES,
+    SourceRates,
 )
 from synthetic.streams import stream
 
@@ -185,9 +186,23 @@ def to_int(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     return obj([None if m else int(v) for v, m in zip(values, missing, strict=True)])
 
 
-def _view(pop, crim, person, date, table, rng) -> Keyed:
-    """Keyed view for every row; rows with person -1 get some person's values (overwritten)."""
-    return keyed_view(pop, crim, np.maximum(person, 0), date, RATES[table], rng, person >= 0)
+def _keyed(
+    pop: Population,
+    crim: CriminalEvents | None,
+    events: pd.DataFrame,
+    table: str,
+    seed: int,
+    rates: SourceRates | None = None,
+) -> tuple[np.random.Generator, int, np.ndarray, Keyed]:
+    """A table's noise stream, row count, event dates and keyed view of its event rows
+    (keyed at `rates`, by default the table's). Rows with person -1 get some person's
+    values, which the table overwrites."""
+    rng = stream(seed, f"noise:{table}")
+    person = events.person.values
+    date = _d(events.date.values)
+    rates = RATES[table] if rates is None else rates
+    k = keyed_view(pop, crim, np.maximum(person, 0), date, rates, rng, person >= 0)
+    return rng, len(events), date, k
 
 
 def _title(sex: np.ndarray, married: np.ndarray, rng) -> np.ndarray:
@@ -208,11 +223,8 @@ def _d(values) -> np.ndarray:
 
 def magistrates(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
     table = "magistrates_defendants"
-    rng = stream(seed, f"noise:{table}")
     m = crim.mags
-    n = len(m)
-    date = _d(m.date.values)
-    k = _view(pop, crim, m.person.values, date, table, rng)
+    rng, n, date, k = _keyed(pop, crim, m, table, seed)
     caps = rng.random(n) < 0.7
     married = pop.surname[m.person.values] != pop.birth_surname[m.person.values]
     named, fixed = keyed_columns(
@@ -260,13 +272,10 @@ def magistrates(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable
 
 def crown(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
     table = "crown_defendants"
-    rng = stream(seed, f"noise:{table}")
     c = crim.crown
-    n = len(c)
-    date = _d(c.date.values)
+    rng, n, date, k = _keyed(pop, crim, c, table, seed)
     person = c.person.values
     company = person < 0
-    k = _view(pop, crim, person, date, table, rng)
     # XHIBIT issues a defendant id per court centre.
     key = np.where(company, -1 - np.arange(n), person * 1000 + c.court.values)
     defendant = pd.factorize(key)[0]
@@ -328,14 +337,9 @@ def crown(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
 
 def family(pop: Population, fam: pd.DataFrame, seed: int) -> SourceTable:
     table = "family_parties"
-    rng = stream(seed, f"noise:{table}")
-    n = len(fam)
-    date = _d(fam.date.values)
-    person = fam.person.values
     rates = RATES[table]
-    k = keyed_view(
-        pop, None, np.maximum(person, 0), date, replace(rates, dob_missing=0), rng, person >= 0
-    )
+    rng, n, date, k = _keyed(pop, None, fam, table, seed, replace(rates, dob_missing=0))
+    person = fam.person.values
     child = (fam.role == "Child").values
     gone = rng.random(n) < np.where(child, CHILD_DOB_MISSING, rates.dob_missing)
     k.dob = np.where(gone, NAT, k.dob).astype("datetime64[D]")
@@ -432,12 +436,9 @@ def _party_name(k: Keyed, style: np.ndarray, title: np.ndarray) -> np.ndarray:
 
 def civil(pop: Population, civ: pd.DataFrame, seed: int) -> SourceTable:
     table = "civil_parties"
-    rng = stream(seed, f"noise:{table}")
-    n = len(civ)
-    date = _d(civ.date.values)
+    rng, n, date, k = _keyed(pop, None, civ, table, seed)
     person = civ.person.values
     is_person = person >= 0
-    k = _view(pop, None, person, date, table, rng)
     married = pop.surname[np.maximum(person, 0)] != pop.birth_surname[np.maximum(person, 0)]
     style = rng.choice(5, size=n, p=[0.3, 0.2, 0.3, 0.12, 0.08])
     title = _title(k.sex, married, rng)
@@ -492,12 +493,9 @@ def _carried(values: np.ndarray, coverage: float, rng) -> np.ndarray:
 
 def probation(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
     table = "probation_events"
-    rng = stream(seed, f"noise:{table}")
     rates = RATES[table]
     e = crim.probation
-    n = len(e)
-    date = _d(e.date.values)
-    k = _view(pop, crim, e.person.values, date, table, rng)
+    rng, n, date, k = _keyed(pop, crim, e, table, seed)
     named, fixed = keyed_columns(
         k,
         {
@@ -542,11 +540,8 @@ def probation(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
 
 def prison_journeys(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
     table = "prison_journeys"
-    rng = stream(seed, f"noise:{table}")
     j = crim.prison
-    n = len(j)
-    date = _d(j.date.values)
-    k = _view(pop, crim, j.person.values, date, table, rng)
+    rng, n, date, k = _keyed(pop, crim, j, table, seed)
     release = _d(j.release.values)
     named, fixed = keyed_columns(
         k,
@@ -628,12 +623,9 @@ def prison_aliases(pop: Population, crim: CriminalEvents, seed: int) -> SourceTa
 
 def oasys(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
     table = "oasys_assessments"
-    rng = stream(seed, f"noise:{table}")
     rates = RATES[table]
     a = crim.oasys
-    n = len(a)
-    date = _d(a.date.values)
-    k = _view(pop, crim, a.person.values, date, table, rng)
+    rng, n, date, k = _keyed(pop, crim, a, table, seed)
     sex = np.where(k.sex == 0, pop.sex[a.person.values], k.sex)
     needs = {}
     for need in OASYS_NEEDS:

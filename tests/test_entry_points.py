@@ -8,10 +8,7 @@ the repository: nothing may be looked up on PATH or relative to the cwd.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -20,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import free_port, server
 
 from xjs.layout import REPO_ROOT, xjs_link_path
 
@@ -103,12 +101,6 @@ def test_xjs_backfill_by_path_without_the_venv_on_path(bare):
     assert list((data / "logs" / RELEASE).glob("run-*.log"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 QUERY = """{
   workspaceOrError { ... on Workspace { locationEntries {
     name locationOrLoadError { __typename ... on PythonError { message } } } } }
@@ -131,25 +123,18 @@ def _graphql(port: int) -> dict | None:
 
 def test_dagster_dev_by_path_loads_the_code_location(bare):
     _, cwd, env = bare
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            str(VENV_BIN / "dagster"),
-            "dev",
-            "-w",
-            str(REPO_ROOT / "workspace.yaml"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
+    port = free_port()
+    dagster_dev = [
+        str(VENV_BIN / "dagster"),
+        "dev",
+        "-w",
+        str(REPO_ROOT / "workspace.yaml"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    with server(dagster_dev, cwd, env, stop_seconds=60) as process:
         deadline = time.monotonic() + 300
         data = None
         while time.monotonic() < deadline:
@@ -164,10 +149,3 @@ def test_dagster_dev_by_path_loads_the_code_location(bare):
         assert entry["name"] == "xjs"
         assert entry["locationOrLoadError"]["__typename"] == "RepositoryLocation", entry
         assert len(data["assetNodes"]) > 0
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)

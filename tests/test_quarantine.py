@@ -8,253 +8,91 @@ nulled in staging, and every other row stays clean. The gate
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pyarrow as pa
 import pytest
-from dbt_invoke import run_dbt
+from dbt_invoke import STAGING_MODELS, build_staging, query, run_dbt
+from landing_rows import CLEAN, CRO, PNC_LONG, PNC_SHORT, D, clean_row, wrong_letter
 
 from contracts import defects
-from contracts.identifiers import cro_number, pnc_long, pnc_short
 from contracts.landing import LANDING_TABLES
 from contracts.landing_schemas import LANDING_SCHEMAS
 from contracts.validation import validate
 from orchestration.defs.quarantine import gate_result, read_aggregates
 
-D = dt.date
-
-PNC = pnc_long(1998, 4567890)
-PNC_SHORT = pnc_short(2024, 123)
-CRO = cro_number(1999, 54321)
-
-
-def wrong_letter(identifier: str) -> str:
-    return identifier[:-1] + ("A" if identifier[-1] != "A" else "B")
-
-
-# One clean row per landing table: no defect at all.
-CLEAN: dict[str, dict] = {
-    "magistrates_defendants": {
-        "libra_case_id": "c1",
-        "libra_defendant_id": "d1",
-        "asn": "01ZD0300",
-        "title": "Mr",
-        "forename1": "John",
-        "forename2": "",
-        "forename3": "",
-        "surname": "Smith",
-        "date_of_birth": "05/03/1980",
-        "sex": "M",
-        "address_line1": "1 High St",
-        "postcode": "sw1a1aa",
-        "pnc_id": PNC_SHORT,
-        "cro_number": CRO,
-        "ethnicity": "W1",
-        "court_code": "B01",
-        "first_hearing_date": "10/01/2024",
-        "offence_category": "Theft",
-        "plea": "Guilty",
-        "outcome": "Convicted",
-        "disposal": "Fine",
-        "committed_to_crown": "N",
-    },
-    "crown_defendants": {
-        "defendant_on_case_id": "doc1",
-        "defendant_id": "def1",
-        "court_id": "C1",
-        "case_number": "T1",
-        "first_name": "Ann",
-        "surname": "Lee",
-        "date_of_birth": D(1990, 7, 1),
-        "gender": 2,
-        "is_company": False,
-        "pnc_id": PNC,
-        "case_type": "Trial",
-        "date_received": D(2024, 2, 1),
-        "offence_category": "Fraud",
-        "custodial_days": 30,
-    },
-    "family_parties": {
-        "case_number": "FM1",
-        "case_type": "Private law",
-        "party_role": "Applicant",
-        "party_type": "Person",
-        "forenames": "Mary Jane",
-        "surname": "Brown",
-        "date_of_birth": "1985-12-24",
-        "sex": "Female",
-        "postcode": "",
-        "court_code": "F01",
-        "issue_date": "2024-04-01",
-        "final_order": "",
-    },
-    "civil_parties": {
-        "claim_number": "K1",
-        "claim_type": "Money claim",
-        "party_role": "Defendant",
-        "party_type": "Individual",
-        "party_name": "MR JOHN A SMITH",
-        "address_line1": "2 Low Rd",
-        "address_line2": "",
-        "postcode": "B33 8TH",
-        "date_of_birth": "",
-        "issue_date": "2024-06-01",
-        "latest_event": "Judgment",
-        "amount_claimed": "1250.00",
-    },
-    "probation_events": {
-        "event_id": "e1",
-        "crn": "X123456",
-        "offender_id": "o1",
-        "forename": "John",
-        "surname": "Smith",
-        "date_of_birth": D(1980, 3, 5),
-        "gender": "M",
-        "pnc_number": PNC,
-        "cro_number": CRO,
-        "noms_number": "A1234BC",
-        "postcode": "SW1A 1AA",
-        "ethnicity_desc": "White: British",
-        "referral_date": D(2024, 7, 1),
-        "sentence_type": "Community order",
-        "probation_area": "London",
-    },
-    "prison_journeys": {
-        "booking_id": "b1",
-        "prison_number": "A1234BC",
-        "offender_id": "po1",
-        "first_name": "John",
-        "last_name": "Smith",
-        "birth_date": D(1980, 3, 5),
-        "sex_code": "M",
-        "reception_date": D(2024, 8, 1),
-        "release_date": D(2026, 8, 1),  # a scheduled release may be after the release date
-        "establishment_code": "BAI",
-        "sentence_type": "Remand",
-        "ethnicity_code": "A1",
-    },
-    "prison_aliases": {
-        "journey_record_id": "prison_journeys-clean",
-        "first_name": "Jon",
-        "last_name": "Smyth",
-        "birth_date": D(1980, 5, 3),
-    },
-    "oasys_assessments": {
-        "assessment_id": "as1",
-        "oasys_offender_pk": "k1",
-        "forename_1": "John",
-        "family_name": "Smith",
-        "date_of_birth": D(1980, 3, 5),
-        "gender": "M",
-        "pnc": PNC,
-        "cro": CRO,
-        "prison_number": "A1234BC",
-        "crn": "X123456",
-        "assessment_date": D(2024, 10, 1),
-        "assessment_type": "Layer 3",
-        "accommodation": 1,
-        "ogrs3": 0.42,
-    },
+# {table: [(record id, column, bad value, reason)]}: each row is CLEAN with one value changed.
+CASES_BY_TABLE: dict[str, list[tuple[str, str, object, str]]] = {
+    "magistrates_defendants": [
+        ("m-dob-979", "date_of_birth", "20/05/979", defects.UNPARSEABLE),
+        ("m-dob-iso", "date_of_birth", "1980-03-05", defects.UNPARSEABLE),
+        ("m-dob-30-feb", "date_of_birth", "30/02/1987", defects.IMPOSSIBLE_DATE),
+        ("m-dob-1890", "date_of_birth", "03/05/1890", defects.BEFORE_1900),
+        ("m-dob-1900", "date_of_birth", "01/01/1900", defects.PLACEHOLDER),
+        ("m-hearing-2090", "first_hearing_date", "15/06/2090", defects.IN_FUTURE),
+        ("m-hearing-empty", "first_hearing_date", "", defects.MISSING_REQUIRED),
+        ("m-case-empty", "libra_case_id", " ", defects.MISSING_REQUIRED),
+        ("m-surname-empty", "surname", "", defects.MISSING_REQUIRED),
+        ("m-surname-junk", "surname", "NOT KNOWN", defects.JUNK_VALUE),
+        ("m-name-nul", "forename1", "Jo\x00hn", defects.CONTROL_CHARACTER),
+        ("m-name-tab", "surname", "Smi\tth", defects.CONTROL_CHARACTER),
+        ("m-address-1mb", "address_line1", "x" * 1_000_000, defects.TOO_LONG),
+        ("m-title", "title", "Lord High", defects.NOT_IN_CODE_LIST),
+        ("m-sex", "sex", "X", defects.NOT_IN_CODE_LIST),
+        ("m-committed", "committed_to_crown", "Maybe", defects.NOT_IN_CODE_LIST),
+        ("m-pnc-letter", "pnc_id", wrong_letter(PNC_LONG), defects.BAD_CHECK_LETTER),
+        ("m-pnc-shape", "pnc_id", "1998/45678N", defects.BAD_FORMAT),
+        ("m-cro-letter", "cro_number", wrong_letter(CRO), defects.BAD_CHECK_LETTER),
+        ("m-cro-shape", "cro_number", "SF 99/123456", defects.BAD_FORMAT),
+        ("m-postcode", "postcode", "NOT A POSTCODE", defects.BAD_FORMAT),
+        ("m-ethnicity", "ethnicity", "Q7", defects.NOT_IN_CODE_LIST),
+    ],
+    "crown_defendants": [
+        ("x-gender", "gender", 7, defects.NOT_IN_CODE_LIST),
+        ("x-dob-future", "date_of_birth", D(2090, 6, 15), defects.IN_FUTURE),
+        ("x-dob-1890", "date_of_birth", D(1890, 5, 3), defects.BEFORE_1900),
+        ("x-case-type", "case_type", "Retrial", defects.NOT_IN_CODE_LIST),
+        ("x-case-number", "case_number", None, defects.MISSING_REQUIRED),
+        ("x-days", "custodial_days", -1, defects.OUT_OF_RANGE),
+    ],
+    "family_parties": [
+        ("f-dob-future", "date_of_birth", "2090-06-15", defects.IN_FUTURE),
+        ("f-dob-uk", "date_of_birth", "24/12/1985", defects.UNPARSEABLE),
+        ("f-role", "party_role", "Intervener", defects.NOT_IN_CODE_LIST),
+        ("f-issue", "issue_date", "2024-13-01", defects.IMPOSSIBLE_DATE),
+    ],
+    "civil_parties": [
+        ("v-name-empty", "party_name", "", defects.MISSING_REQUIRED),
+        ("v-dob-future", "date_of_birth", "2090-06-15", defects.IN_FUTURE),
+        ("v-amount", "amount_claimed", "12,50", defects.UNPARSEABLE),
+        ("v-type", "party_type", "Trust", defects.NOT_IN_CODE_LIST),
+    ],
+    "probation_events": [
+        ("p-dob-1970", "date_of_birth", D(1970, 1, 1), defects.PLACEHOLDER),
+        ("p-ethnicity", "ethnicity_desc", "Z_Dummy Ethnicity 04", defects.JUNK_VALUE),
+        ("p-refusal", "ethnicity_desc", "Refusal", defects.JUNK_VALUE),
+        ("p-crn", "crn", "X12", defects.BAD_FORMAT),
+        ("p-noms", "noms_number", "12345", defects.BAD_FORMAT),
+        ("p-gender", "gender", "Q", defects.NOT_IN_CODE_LIST),
+    ],
+    "prison_journeys": [
+        ("j-noms", "prison_number", "bad", defects.BAD_FORMAT),
+        ("j-sentence", "sentence_type", "Life", defects.NOT_IN_CODE_LIST),
+        ("j-reception", "reception_date", D(2090, 1, 1), defects.IN_FUTURE),
+    ],
+    "prison_aliases": [
+        ("a-dob", "birth_date", D(1900, 1, 1), defects.PLACEHOLDER),
+        ("a-name", "last_name", "MIG_ERROR_12", defects.JUNK_VALUE),
+    ],
+    "oasys_assessments": [
+        ("o-need", "drugs", 7, defects.OUT_OF_RANGE),
+        ("o-ogrs3", "ogrs3", 1.5, defects.OUT_OF_RANGE),
+        ("o-pnc", "pnc", wrong_letter(PNC_SHORT), defects.BAD_CHECK_LETTER),
+    ],
 }
-
-# (table, record id, column, bad value, reason): each row is CLEAN with one value changed.
-CASES: list[tuple[str, str, str, object, str]] = [
-    ("magistrates_defendants", "m-dob-979", "date_of_birth", "20/05/979", defects.UNPARSEABLE),
-    ("magistrates_defendants", "m-dob-iso", "date_of_birth", "1980-03-05", defects.UNPARSEABLE),
-    (
-        "magistrates_defendants",
-        "m-dob-30-feb",
-        "date_of_birth",
-        "30/02/1987",
-        defects.IMPOSSIBLE_DATE,
-    ),
-    ("magistrates_defendants", "m-dob-1890", "date_of_birth", "03/05/1890", defects.BEFORE_1900),
-    ("magistrates_defendants", "m-dob-1900", "date_of_birth", "01/01/1900", defects.PLACEHOLDER),
-    (
-        "magistrates_defendants",
-        "m-hearing-2090",
-        "first_hearing_date",
-        "15/06/2090",
-        defects.IN_FUTURE,
-    ),
-    (
-        "magistrates_defendants",
-        "m-hearing-empty",
-        "first_hearing_date",
-        "",
-        defects.MISSING_REQUIRED,
-    ),
-    ("magistrates_defendants", "m-case-empty", "libra_case_id", " ", defects.MISSING_REQUIRED),
-    ("magistrates_defendants", "m-surname-empty", "surname", "", defects.MISSING_REQUIRED),
-    ("magistrates_defendants", "m-surname-junk", "surname", "NOT KNOWN", defects.JUNK_VALUE),
-    ("magistrates_defendants", "m-name-nul", "forename1", "Jo\x00hn", defects.CONTROL_CHARACTER),
-    ("magistrates_defendants", "m-name-tab", "surname", "Smi\tth", defects.CONTROL_CHARACTER),
-    ("magistrates_defendants", "m-address-1mb", "address_line1", "x" * 1_000_000, defects.TOO_LONG),
-    ("magistrates_defendants", "m-title", "title", "Lord High", defects.NOT_IN_CODE_LIST),
-    ("magistrates_defendants", "m-sex", "sex", "X", defects.NOT_IN_CODE_LIST),
-    (
-        "magistrates_defendants",
-        "m-committed",
-        "committed_to_crown",
-        "Maybe",
-        defects.NOT_IN_CODE_LIST,
-    ),
-    (
-        "magistrates_defendants",
-        "m-pnc-letter",
-        "pnc_id",
-        wrong_letter(PNC),
-        defects.BAD_CHECK_LETTER,
-    ),
-    ("magistrates_defendants", "m-pnc-shape", "pnc_id", "1998/45678N", defects.BAD_FORMAT),
-    (
-        "magistrates_defendants",
-        "m-cro-letter",
-        "cro_number",
-        wrong_letter(CRO),
-        defects.BAD_CHECK_LETTER,
-    ),
-    ("magistrates_defendants", "m-cro-shape", "cro_number", "SF 99/123456", defects.BAD_FORMAT),
-    ("magistrates_defendants", "m-postcode", "postcode", "NOT A POSTCODE", defects.BAD_FORMAT),
-    ("magistrates_defendants", "m-ethnicity", "ethnicity", "Q7", defects.NOT_IN_CODE_LIST),
-    ("crown_defendants", "x-gender", "gender", 7, defects.NOT_IN_CODE_LIST),
-    ("crown_defendants", "x-dob-future", "date_of_birth", D(2090, 6, 15), defects.IN_FUTURE),
-    ("crown_defendants", "x-dob-1890", "date_of_birth", D(1890, 5, 3), defects.BEFORE_1900),
-    ("crown_defendants", "x-case-type", "case_type", "Retrial", defects.NOT_IN_CODE_LIST),
-    ("crown_defendants", "x-case-number", "case_number", None, defects.MISSING_REQUIRED),
-    ("crown_defendants", "x-days", "custodial_days", -1, defects.OUT_OF_RANGE),
-    ("family_parties", "f-dob-future", "date_of_birth", "2090-06-15", defects.IN_FUTURE),
-    ("family_parties", "f-dob-uk", "date_of_birth", "24/12/1985", defects.UNPARSEABLE),
-    ("family_parties", "f-role", "party_role", "Intervener", defects.NOT_IN_CODE_LIST),
-    ("family_parties", "f-issue", "issue_date", "2024-13-01", defects.IMPOSSIBLE_DATE),
-    ("civil_parties", "v-name-empty", "party_name", "", defects.MISSING_REQUIRED),
-    ("civil_parties", "v-dob-future", "date_of_birth", "2090-06-15", defects.IN_FUTURE),
-    ("civil_parties", "v-amount", "amount_claimed", "12,50", defects.UNPARSEABLE),
-    ("civil_parties", "v-type", "party_type", "Trust", defects.NOT_IN_CODE_LIST),
-    ("probation_events", "p-dob-1970", "date_of_birth", D(1970, 1, 1), defects.PLACEHOLDER),
-    (
-        "probation_events",
-        "p-ethnicity",
-        "ethnicity_desc",
-        "Z_Dummy Ethnicity 04",
-        defects.JUNK_VALUE,
-    ),
-    ("probation_events", "p-refusal", "ethnicity_desc", "Refusal", defects.JUNK_VALUE),
-    ("probation_events", "p-crn", "crn", "X12", defects.BAD_FORMAT),
-    ("probation_events", "p-noms", "noms_number", "12345", defects.BAD_FORMAT),
-    ("probation_events", "p-gender", "gender", "Q", defects.NOT_IN_CODE_LIST),
-    ("prison_journeys", "j-noms", "prison_number", "bad", defects.BAD_FORMAT),
-    ("prison_journeys", "j-sentence", "sentence_type", "Life", defects.NOT_IN_CODE_LIST),
-    ("prison_journeys", "j-reception", "reception_date", D(2090, 1, 1), defects.IN_FUTURE),
-    ("prison_aliases", "a-dob", "birth_date", D(1900, 1, 1), defects.PLACEHOLDER),
-    ("prison_aliases", "a-name", "last_name", "MIG_ERROR_12", defects.JUNK_VALUE),
-    ("oasys_assessments", "o-need", "drugs", 7, defects.OUT_OF_RANGE),
-    ("oasys_assessments", "o-ogrs3", "ogrs3", 1.5, defects.OUT_OF_RANGE),
-    ("oasys_assessments", "o-pnc", "pnc", wrong_letter(PNC_SHORT), defects.BAD_CHECK_LETTER),
-]
+CASES = [(table, *case) for table, cases in CASES_BY_TABLE.items() for case in cases]
 
 # Values a company row may leave empty: not a person, so no name is required.
 NOT_DEFECTS: list[tuple[str, str, dict]] = [
@@ -271,55 +109,18 @@ def key_of(table: str) -> str:
 
 
 def landing_rows() -> dict[str, list[dict]]:
-    rows = {t: [{key_of(t): f"{t}-clean", **CLEAN[t]}] for t in LANDING_TABLES}
+    rows = {t: [clean_row(t, f"{t}-clean")] for t in LANDING_TABLES}
     for table, record_id, column, value, _ in CASES:
-        rows[table].append({**CLEAN[table], key_of(table): record_id, column: value})
+        rows[table].append(clean_row(table, record_id, **{column: value}))
     for table, record_id, changes in NOT_DEFECTS:
-        rows[table].append({**CLEAN[table], key_of(table): record_id, **changes})
+        rows[table].append(clean_row(table, record_id, **changes))
     return rows
 
 
-def write_landing(path: Path, rows: dict[str, list[dict]]) -> None:
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("create schema landing")
-        for name, table in LANDING_TABLES.items():
-            arrow = pa.Table.from_pylist(rows.get(name, []), schema=table.arrow_schema)
-            con.register("rows", arrow)
-            con.execute(f"create table landing.{name} as select * from rows")
-            con.unregister("rows")
-    finally:
-        con.close()
-
-
-def build_staging(tmp_path: Path, rows: dict[str, list[dict]]) -> Path:
-    """Landing rows -> staging, quarantine.value_defects and intermediate, with data tests."""
-    warehouse = tmp_path / "warehouse.duckdb"
-    write_landing(warehouse, rows)
-    result = run_dbt(
-        [
-            "build",
-            "--select",
-            "path:models/staging",
-            "path:models/quarantine",
-            "path:models/intermediate",
-            "--exclude",
-            "resource_type:unit_test",
-        ],
-        warehouse,
-        tmp_path,
-    )
-    assert result.exception is None
-    assert result.success, "dbt build failed (see the dbt log above)"
-    return warehouse
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse))  # dbt keeps a read-write one open in-process
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+def build(tmp_path: Path, rows: dict[str, list[dict]]) -> Path:
+    """Landing rows -> staging, quarantine.value_defects and intermediate, with data tests
+    (the unit tests run in tests/dbt)."""
+    return build_staging(tmp_path, rows, "--exclude", "resource_type:unit_test")[0]
 
 
 def gate(warehouse: Path):
@@ -332,7 +133,7 @@ def gate(warehouse: Path):
 
 @pytest.fixture(scope="module")
 def cases_warehouse(tmp_path_factory) -> Path:
-    return build_staging(tmp_path_factory.mktemp("quarantine_cases"), landing_rows())
+    return build(tmp_path_factory.mktemp("quarantine_cases"), landing_rows())
 
 
 # --- the landing check keeps only file-level rules ------------------------------------
@@ -409,16 +210,6 @@ STAGED_VALUE = {  # landing column -> staging column holding its standardised va
     "probation_events": {"crn": "crn", "ethnicity_desc": "ethnic_group"},
     "oasys_assessments": {"drugs": "need_drugs", "ogrs3": "ogrs3"},
 }
-MODELS = {
-    "magistrates_defendants": "stg_libra__defendants",
-    "crown_defendants": "stg_xhibit__defendants",
-    "family_parties": "stg_familyman__parties",
-    "civil_parties": "stg_caseman__parties",
-    "probation_events": "stg_ndelius__events",
-    "prison_journeys": "stg_pnomis__journeys",
-    "prison_aliases": "stg_pnomis__aliases",
-    "oasys_assessments": "stg_oasys__assessments",
-}
 
 
 def test_defective_values_are_null_in_staging_and_the_record_goes_on(cases_warehouse):
@@ -427,10 +218,10 @@ def test_defective_values_are_null_in_staging_and_the_record_goes_on(cases_wareh
         staged = STAGED_VALUE.get(table, {}).get(column)
         if staged is None:
             continue
-        key = key_of(table)
+        key, model = key_of(table), STAGING_MODELS[table]
         [(value, rest)] = query(
             cases_warehouse,
-            f"select {staged}, {key} from staging.{MODELS[table]} where {key} = '{record_id}'",
+            f"select {staged}, {key} from staging.{model} where {key} = '{record_id}'",
         )
         assert value is None, (table, record_id, column)
         checked += 1
@@ -446,7 +237,7 @@ def test_defective_values_are_null_in_staging_and_the_record_goes_on(cases_wareh
 
 def test_staging_keeps_every_landing_row(cases_warehouse):
     rows = landing_rows()
-    for table, model in MODELS.items():
+    for table, model in STAGING_MODELS.items():
         [(n,)] = query(cases_warehouse, f"select count(*) from staging.{model}")
         assert n == len(rows[table]), model
 
@@ -488,7 +279,7 @@ def _magistrates(n: int, mistyped: int) -> dict[str, list[dict]]:
 
 
 def test_two_mistyped_dates_of_birth_in_10000_rows_pass_and_are_quarantined(tmp_path):
-    warehouse = build_staging(tmp_path, _magistrates(10_000, 2))
+    warehouse = build(tmp_path, _magistrates(10_000, 2))
     [(n,)] = query(warehouse, "select count(*) from staging.stg_libra__defendants")
     assert n == 10_000
     assert query(
@@ -507,7 +298,7 @@ def test_two_mistyped_dates_of_birth_in_10000_rows_pass_and_are_quarantined(tmp_
 
 
 def test_a_column_over_tolerance_fails_the_gate_by_name_without_values(tmp_path):
-    warehouse = build_staging(tmp_path, _magistrates(10_000, 150))
+    warehouse = build(tmp_path, _magistrates(10_000, 150))
     result = gate(warehouse)
     assert not result.passed
     assert result.description == (

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import subprocess
 import time
 
 import pytest
+from servers import free_port, server
 
 from xjs.layout import REPO_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ui")]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _listening_addresses(port: int) -> set[str]:
@@ -41,19 +34,12 @@ def _listening_addresses(port: int) -> set[str]:
 
 
 def test_make_ui_binds_to_localhost_only(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "XJS_DATA_DIR": str(tmp_path / "data")}
     env.pop("MAKEFLAGS", None)
     (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    process = subprocess.Popen(
-        ["make", "--no-print-directory", "ui", f"UI_PORT={port}", f"DAGSTER_HOME={tmp_path}"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
+    make_ui = ["make", "--no-print-directory", "ui", f"UI_PORT={port}", f"DAGSTER_HOME={tmp_path}"]
+    with server(make_ui, REPO_ROOT, env) as process:
         deadline = time.monotonic() + 180
         addresses: set[str] = set()
         while time.monotonic() < deadline and not addresses:
@@ -61,9 +47,3 @@ def test_make_ui_binds_to_localhost_only(tmp_path):
             time.sleep(1)
             addresses = _listening_addresses(port)
         assert addresses == {"127.0.0.1"}
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)

@@ -8,7 +8,6 @@ to contracts/identifiers.py on many generated identifiers.
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import shutil
 from pathlib import Path
@@ -17,10 +16,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from dbt_invoke import run_dbt
+from dbt_invoke import STAGING_MODELS, build_staging, query, run_dbt
+from landing_rows import CRO, PNC_LONG, PNC_SHORT, D, clean_row, wrong_letter
 
 from contracts.identifiers import cro_number, is_valid_cro, is_valid_pnc, pnc_long, pnc_short
-from contracts.landing import LANDING_TABLES
 from contracts.person_records import (
     ETHNIC_GROUPS,
     PERSON_RECORD_COLUMNS,
@@ -30,45 +29,16 @@ from contracts.person_records import (
 from contracts.xjs_link import XJS_LINK_SCHEMA
 from xjs import layout
 
-# A valid short PNC (24 -> 2024 at release 2024-12), CRO and long PNC.
-PNC_SHORT_VALID = pnc_short(2024, 123)
-PNC_LONG_VALID = pnc_long(1998, 4567890)
-CRO_VALID = cro_number(1999, 54321)
-
-
-def _wrong_letter(identifier: str) -> str:
-    return identifier[:-1] + ("A" if identifier[-1] != "A" else "B")
-
-
-D = dt.date
-
 LANDING_ROWS: dict[str, list[dict]] = {
     "magistrates_defendants": [
-        {
-            "record_id": "m1",
-            "libra_case_id": "c1",
-            "libra_defendant_id": "d1",
-            "asn": "01zd 0300",
-            "title": "Mr",
-            "forename1": "John",
-            "forename2": "Paul",
-            "forename3": "",
-            "surname": "O'Brien",
-            "date_of_birth": "05/03/1980",
-            "sex": "M",
-            "address_line1": "1 High St",
-            "postcode": "sw1a1aa",
-            "pnc_id": PNC_SHORT_VALID.lower(),
-            "cro_number": CRO_VALID,
-            "ethnicity": "W1",
-            "court_code": "B01",
-            "first_hearing_date": "10/01/2024",
-            "offence_category": "Theft",
-            "plea": "Guilty",
-            "outcome": "Convicted",
-            "disposal": "Fine",
-            "committed_to_crown": "N",
-        },
+        clean_row(
+            "magistrates_defendants",
+            "m1",
+            asn="01zd 0300",
+            forename2="Paul",
+            surname="O'Brien",
+            pnc_id=PNC_SHORT.lower(),
+        ),
         {
             "record_id": "m2",
             "libra_case_id": "c2",
@@ -83,7 +53,7 @@ LANDING_ROWS: dict[str, list[dict]] = {
             "sex": "NK",
             "address_line1": "",
             "postcode": "NF1 1NF",
-            "pnc_id": _wrong_letter(PNC_LONG_VALID),
+            "pnc_id": wrong_letter(PNC_LONG),
             "cro_number": "junk",
             "ethnicity": "",
             "court_code": "B01",
@@ -108,7 +78,7 @@ LANDING_ROWS: dict[str, list[dict]] = {
             "date_of_birth": D(1990, 7, 1),
             "gender": 2,
             "is_company": False,
-            "pnc_id": PNC_LONG_VALID,
+            "pnc_id": PNC_LONG,
             "asn": "01ZD0300",
             "postcode": "M1 1AE",
             "ethnicity": "B2",
@@ -137,21 +107,7 @@ LANDING_ROWS: dict[str, list[dict]] = {
         },
     ],
     "family_parties": [
-        {
-            "record_id": "f1",
-            "case_number": "FM1",
-            "case_type": "Private law",
-            "party_role": "Applicant",
-            "party_type": "Person",
-            "forenames": "Mary  Jane Ann",
-            "surname": "Brown",
-            "date_of_birth": "1985-12-24",
-            "sex": "Female",
-            "postcode": "",
-            "court_code": "F01",
-            "issue_date": "2024-04-01",
-            "final_order": "",
-        },
+        clean_row("family_parties", "f1", forenames="Mary  Jane Ann"),
         {
             "record_id": "f2",
             "case_number": "FM2",
@@ -169,21 +125,7 @@ LANDING_ROWS: dict[str, list[dict]] = {
         },
     ],
     "civil_parties": [
-        {
-            "record_id": "v1",
-            "claim_number": "K1",
-            "claim_type": "Money claim",
-            "party_role": "Defendant",
-            "party_type": "Individual",
-            "party_name": "MR JOHN A SMITH",
-            "address_line1": "2 Low Rd",
-            "address_line2": "",
-            "postcode": "b33 8th",
-            "date_of_birth": "",
-            "issue_date": "2024-06-01",
-            "latest_event": "Judgment",
-            "amount_claimed": "1250.00",
-        },
+        clean_row("civil_parties", "v1", postcode="b33 8th"),
         {
             "record_id": "v2",
             "claim_number": "K1",
@@ -210,44 +152,28 @@ LANDING_ROWS: dict[str, list[dict]] = {
         },
     ],
     "probation_events": [
-        {
-            "record_id": "p1",
-            "event_id": "e1",
-            "crn": " x123456",
-            "offender_id": "o1",
-            "forename": "John",
-            "second_forename": "Paul",
-            "surname": "OBRIEN",
-            "date_of_birth": D(1970, 1, 1),
-            "gender": "N",
-            "pnc_number": PNC_LONG_VALID,
-            "cro_number": _wrong_letter(CRO_VALID),
-            "noms_number": "a1234bc",
-            "postcode": "SW1A 1AA",
-            "ethnicity_desc": "Z_Dummy Ethnicity 04",
-            "referral_date": D(2024, 7, 1),
-            "sentence_type": "Community order",
-            "probation_area": "London",
-        },
+        clean_row(
+            "probation_events",
+            "p1",
+            crn=" x123456",
+            second_forename="Paul",
+            surname="OBRIEN",
+            date_of_birth=D(1970, 1, 1),
+            gender="N",
+            cro_number=wrong_letter(CRO),
+            noms_number="a1234bc",
+            ethnicity_desc="Z_Dummy Ethnicity 04",
+        ),
     ],
     "prison_journeys": [
-        {
-            "record_id": "j1",
-            "booking_id": "b1",
-            "prison_number": "A1234BC",
-            "offender_id": "po1",
-            "first_name": "JOHN",
-            "middle_names": None,
-            "last_name": "SMITH",
-            "birth_date": D(1980, 3, 5),
-            "sex_code": "M",
-            "pnc_id": None,
-            "cro_number": CRO_VALID,
-            "reception_date": D(2024, 8, 1),
-            "establishment_code": "BAI",
-            "sentence_type": "Remand",
-            "ethnicity_code": "A1",
-        },
+        clean_row(
+            "prison_journeys",
+            "j1",
+            first_name="JOHN",
+            last_name="SMITH",
+            cro_number=CRO,
+            release_date=None,
+        ),
         {
             "record_id": "j2",
             "booking_id": "b2",
@@ -264,13 +190,7 @@ LANDING_ROWS: dict[str, list[dict]] = {
         },
     ],
     "prison_aliases": [
-        {
-            "alias_id": "a1",
-            "journey_record_id": "j1",
-            "first_name": "Jon",
-            "last_name": "Smyth",
-            "birth_date": D(1980, 5, 3),
-        },
+        clean_row("prison_aliases", "a1", journey_record_id="j1"),
         {
             "alias_id": "a2",
             "journey_record_id": "j1",
@@ -280,75 +200,20 @@ LANDING_ROWS: dict[str, list[dict]] = {
         },
     ],
     "oasys_assessments": [
-        {
-            "record_id": "o1",
-            "assessment_id": "as1",
-            "oasys_offender_pk": "k1",
-            "forename_1": "John",
-            "forename_2": None,
-            "family_name": "Smith",
-            "date_of_birth": D(1980, 3, 5),
-            "gender": "M",
-            "pnc": PNC_SHORT_VALID,
-            "cro": None,
-            "prison_number": "A1234BC",
-            "crn": "X123456",
-            "assessment_date": D(2024, 10, 1),
-            "assessment_type": "Layer 3",
-            "accommodation": 1,
-            "ogrs3": 0.42,
-        },
+        clean_row("oasys_assessments", "o1", pnc=PNC_SHORT, cro=None),
     ],
 }
 
 
-def write_landing(path: Path) -> None:
-    """A warehouse with the landing schema as ingest makes it."""
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("create schema landing")
-        for name, table in LANDING_TABLES.items():
-            arrow = pa.Table.from_pylist(LANDING_ROWS[name], schema=table.arrow_schema)
-            con.register("rows", arrow)
-            con.execute(f"create table landing.{name} as select * from rows")
-            con.unregister("rows")
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def dbt_build(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("dbt_build")
-    warehouse = tmp_path / "warehouse.duckdb"
-    write_landing(warehouse)
     # staging and intermediate: the marts need the linkage's lookup (end-to-end tests)
-    result = run_dbt(
-        [
-            "build",
-            "--select",
-            "path:models/staging",
-            "path:models/quarantine",
-            "path:models/intermediate",
-        ],
-        warehouse,
-        tmp_path,
-    )
-    assert result.exception is None
-    assert result.success, "dbt build failed (see the dbt log above)"
-    return warehouse, result.result.results
+    return build_staging(tmp_path_factory.mktemp("dbt_build"), LANDING_ROWS)
 
 
 @pytest.fixture(scope="module")
 def built_warehouse(dbt_build) -> Path:
     return dbt_build[0]
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse))
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_build_runs_models_data_tests_and_unit_tests(dbt_build):
@@ -399,12 +264,7 @@ def test_person_records_leave_out_non_person_parties(built_warehouse):
 
 
 def test_staging_keeps_all_rows(built_warehouse):
-    for model, table in [
-        ("stg_xhibit__defendants", "crown_defendants"),
-        ("stg_familyman__parties", "family_parties"),
-        ("stg_caseman__parties", "civil_parties"),
-        ("stg_pnomis__aliases", "prison_aliases"),
-    ]:
+    for table, model in STAGING_MODELS.items():
         [(n,)] = query(built_warehouse, f"select count(*) from staging.{model}")
         assert n == len(LANDING_ROWS[table]), model
 
@@ -432,69 +292,80 @@ def test_prison_aliases_are_folded_into_their_journey(built_warehouse):
     assert m1["last_name_aliases"] is None
 
 
+# unique_id -> the standardised values of some of its int_person_records columns.
+STANDARDISED: dict[str, dict] = {
+    "magistrates_defendants:m1": {
+        "first_name": "JOHN",
+        "middle_names": "PAUL",
+        "last_name": "OBRIEN",
+        "date_of_birth": D(1980, 3, 5),
+        "event_date": D(2024, 1, 10),
+        "sex": "M",
+        "postcode": "SW1A 1AA",
+        "postcode_outcode": "SW1A",
+        "pnc": "20" + PNC_SHORT,
+        "cro": CRO,
+        "asn": "01ZD0300",
+        "ethnic_group": "White",
+        "party_role": None,
+    },
+    "magistrates_defendants:m2": dict.fromkeys(
+        (
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "postcode",
+            "pnc",
+            "cro",
+            "asn",
+            "event_date",
+            "ethnic_group",
+        ),
+        None,
+    ),
+    "crown_defendants:x1": {
+        "first_name": "ZOE",
+        "middle_names": "ANNE MARIE",
+        "last_name": "SMITH-JONES",
+        "sex": "F",
+        "pnc": PNC_LONG,
+        "ethnic_group": "Black",
+    },
+    "family_parties:f1": {
+        "first_name": "MARY",
+        "middle_names": "JANE ANN",
+        "sex": "F",
+        "party_role": "Applicant",
+    },
+    "civil_parties:v1": {
+        "first_name": "JOHN",
+        "middle_names": "A",
+        "last_name": "SMITH",
+        "postcode": "B33 8TH",
+    },
+    "civil_parties:v2": {
+        "first_name": "JOHN",
+        "middle_names": None,
+        "last_name": "SMITH",
+        "date_of_birth": None,  # after the release date
+    },
+    "probation_events:p1": {
+        "date_of_birth": None,
+        "sex": None,
+        "ethnic_group": None,
+        "cro": None,
+        "noms_number": "A1234BC",
+        "crn": "X123456",
+    },
+    "prison_journeys:j2": {"noms_number": None, "sex": None},
+}
+
+
 def test_person_records_are_standardised(built_warehouse):
-    m1 = _record(built_warehouse, "magistrates_defendants:m1")
-    assert (m1["first_name"], m1["middle_names"], m1["last_name"]) == ("JOHN", "PAUL", "OBRIEN")
-    assert m1["date_of_birth"] == D(1980, 3, 5)
-    assert m1["event_date"] == D(2024, 1, 10)
-    assert (m1["sex"], m1["postcode"], m1["postcode_outcode"]) == ("M", "SW1A 1AA", "SW1A")
-    assert m1["pnc"] == "20" + PNC_SHORT_VALID
-    assert m1["cro"] == CRO_VALID
-    assert (m1["asn"], m1["ethnic_group"], m1["party_role"]) == ("01ZD0300", "White", None)
-
-    m2 = _record(built_warehouse, "magistrates_defendants:m2")
-    for column in (
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "sex",
-        "postcode",
-        "pnc",
-        "cro",
-        "asn",
-        "event_date",
-        "ethnic_group",
-    ):
-        assert m2[column] is None, column
-
-    x1 = _record(built_warehouse, "crown_defendants:x1")
-    assert (x1["first_name"], x1["middle_names"], x1["last_name"]) == (
-        "ZOE",
-        "ANNE MARIE",
-        "SMITH-JONES",
-    )
-    assert (x1["sex"], x1["pnc"], x1["ethnic_group"]) == ("F", PNC_LONG_VALID, "Black")
-
-    f1 = _record(built_warehouse, "family_parties:f1")
-    assert (f1["first_name"], f1["middle_names"], f1["sex"], f1["party_role"]) == (
-        "MARY",
-        "JANE ANN",
-        "F",
-        "Applicant",
-    )
-
-    v1 = _record(built_warehouse, "civil_parties:v1")
-    assert (v1["first_name"], v1["middle_names"], v1["last_name"], v1["postcode"]) == (
-        "JOHN",
-        "A",
-        "SMITH",
-        "B33 8TH",
-    )
-    v2 = _record(built_warehouse, "civil_parties:v2")
-    assert (v2["first_name"], v2["middle_names"], v2["last_name"]) == ("JOHN", None, "SMITH")
-    assert v2["date_of_birth"] is None  # after the release date
-
-    p1 = _record(built_warehouse, "probation_events:p1")
-    assert (p1["date_of_birth"], p1["sex"], p1["ethnic_group"], p1["cro"]) == (
-        None,
-        None,
-        None,
-        None,
-    )
-    assert (p1["noms_number"], p1["crn"]) == ("A1234BC", "X123456")
-
-    j2 = _record(built_warehouse, "prison_journeys:j2")
-    assert (j2["noms_number"], j2["sex"]) == (None, None)
+    for unique_id, expected in STANDARDISED.items():
+        record = _record(built_warehouse, unique_id)
+        assert {column: record[column] for column in expected} == expected, unique_id
 
 
 # --- the check-letter rule: SQL macros against contracts/identifiers.py -----------------
