@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 import dagster as dg
 import duckdb
-import pandas as pd
 import polars as pl
 
 from contracts.person_records import PERSON_RECORDS_TABLE, person_records_schema

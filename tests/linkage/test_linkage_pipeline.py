@@ -257,7 +257,8 @@ def test_stages_are_timed_in_the_metadata(first_run):
 
 
 def test_chunked_prediction_gives_the_same_outputs(con, first_run, tmp_path, monkeypatch):
-    """Splink's chunked predict (forced here: 3 left chunks) scores the same pairs: the lookup and the pairs are the same bytes; the scratch database goes."""
+    """Splink's chunked predict (forced here: 3 left chunks) scores the same pairs: the
+    lookup and the pairs are the same bytes; the scratch database goes."""
     from linkage import predict
     from xjs import stages
 
