@@ -9,7 +9,7 @@ SEED ?= 42
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export XJS_DATA_DIR := $(DATA_DIR)
 
-.PHONY: setup demo test test-crash test-fast ui lint format bench bench-pipeline bench-quality clean
+.PHONY: setup demo test test-slow test-crash ui lint format bench bench-pipeline bench-quality clean
 
 $(UV):
 	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
@@ -26,14 +26,17 @@ demo: setup  ## a synthetic drop of about 20,000 people, then the whole release 
 	@$(RUN) python -m research.keys  # a local pseudonym key (.secrets/, 0600) unless XJS_PSEUDONYM_KEY is set
 	@$(RUN) xjs run --data-dir $(DATA_DIR) --release $(RELEASE)  # full log: $(DATA_DIR)/logs/<R>/
 
-test: setup  ## every test, the slow end-to-end ones included (the kill-point test: test-crash)
-	$(RUN) pytest -n 2 --dist loadgroup -m "not crash"
+# the tests take the bench extra too: the FEBRL adapter's and the baseline's tests need it
+TEST_RUN := $(RUN) --extra bench pytest
+
+test: setup  ## the tests but the slow end-to-end ones (test-slow) and the kill-point test (test-crash)
+	$(TEST_RUN) -n 2 --dist loadgroup -m "not slow and not crash"
+
+test-slow: setup  ## the slow end-to-end tests (whole releases, 300k-row checks, the benchmarks' harnesses)
+	$(TEST_RUN) -n 2 --dist loadgroup -m "slow and not crash"
 
 test-crash: setup  ## SIGKILL `xjs run` at every kill point (xjs/faults.py); a plain re-run is byte-identical
-	$(RUN) pytest -n 2 -m crash tests/crash
-
-test-fast: setup
-	$(RUN) pytest -m "not slow"
+	$(TEST_RUN) -n 2 -m crash tests/crash
 
 UI_PORT ?= 3000
 ui: setup  ## the Dagster UI on http://127.0.0.1:3000, bound to localhost only
