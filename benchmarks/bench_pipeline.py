@@ -41,6 +41,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks.memory import MIB, RssSampler, Sample, cpu_between, peak_between, ru_maxrss_mib
+from linkage import pipeline
 from xjs import atomic, layout
 
 PEOPLE_1M = 223_214  # xjs synth --people 223214 --seed 9: about 1M landing records
@@ -75,16 +76,7 @@ OTHER = "other"
 LINKAGE_STEP = "xjs_link"
 # The linkage's named stages (linkage/pipeline.py, xjs.stages): shown under xjs_link,
 # as "not recorded" when the code does not record them.
-LINKAGE_STAGES = (
-    "linkage:read",
-    "linkage:training",
-    "linkage:prediction",
-    "linkage:relatives_guard",
-    "linkage:clustering",
-    "linkage:stable_ids",
-    "linkage:quality",
-    "linkage:write",
-)
+LINKAGE_STAGES = pipeline.STAGES
 EXPECTED = {LINKAGE_STEP: LINKAGE_STAGES}
 RUN = "drop -> research release"
 OUTSIDE_STEPS = "outside steps (definitions, Dagster)"

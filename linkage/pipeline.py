@@ -118,6 +118,19 @@ class LinkResult:
         return d
 
 
+# The named stages of a run (xjs.stages), in order: the benchmark reports each.
+STAGES = (
+    "linkage:read",
+    "linkage:training",
+    "linkage:prediction",
+    "linkage:relatives_guard",
+    "linkage:clustering",
+    "linkage:stable_ids",
+    "linkage:quality",
+    "linkage:write",
+)
+
+
 @contextlib.contextmanager
 def _timed(timings: dict, name: str):
     """xjs.stages.stage(name), its seconds also kept in timings."""

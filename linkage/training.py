@@ -37,7 +37,6 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 
 from linkage import backend, blocking, settings
 from xjs import layout
-from xjs.stages import stage
 
 log = logging.getLogger(__name__)
 
@@ -283,14 +282,9 @@ def train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialec
     """Estimate lambda, u and m on the inputs; skip what cannot be estimated.
 
     Returns the regularised model, or None for the model when the report is
-    insufficient. Never raises for the shape of the data. Recorded as the stage
-    "linkage:training" (xjs.stages).
+    insufficient. Never raises for the shape of the data. (The pipeline records it
+    as the stage "linkage:training", pinned models included.)
     """
-    with stage("linkage:training"):
-        return _train(sdfs, n_records, seed, sql_dialect)
-
-
-def _train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialect: str) -> Trained:
     budget = blocking.block_budget(n_records)
     with _timed("prior"):
         deterministic, skipped = _usable_rules(

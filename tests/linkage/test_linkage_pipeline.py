@@ -22,7 +22,7 @@ from contracts.xjs_link import (
     XJS_LINK_SCHEMA,
     xjs_link_schema,
 )
-from linkage import report
+from linkage import pipeline, report
 from linkage.evaluation import evaluate
 from linkage.pipeline import link_release
 from linkage.settings import THRESHOLDS
@@ -235,16 +235,7 @@ def test_the_report_asset_writes_the_report_once_without_truth(first_run, tmp_pa
     assert "against truth" not in text
 
 
-LINKAGE_STAGES = [
-    "linkage:read",
-    "linkage:training",
-    "linkage:prediction",
-    "linkage:relatives_guard",
-    "linkage:clustering",
-    "linkage:stable_ids",
-    "linkage:quality",
-    "linkage:write",
-]
+LINKAGE_STAGES = list(pipeline.STAGES)
 
 
 def test_stages_are_timed_in_the_metadata(first_run):
