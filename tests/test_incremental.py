@@ -139,9 +139,13 @@ def _sorted(df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(PAIR_KEY, kind="mergesort").reset_index(drop=True)
 
 
-def _clusters(linker: Linker, guarded) -> pd.DataFrame:
-    raw, table = clustering.cluster_all(linker, guarded, THRESHOLDS)
-    table.drop_table_from_database_and_remove_from_cache()
+def _clusters(linker: Linker, guarded, records: str) -> pd.DataFrame:
+    """Each record's raw cluster at the three thresholds (records: a table in Splink's db)."""
+    con = backend.connection(linker._db_api)
+    unclustered = clustering.cluster_all(con, linker, guarded, records, THRESHOLDS, "clusters")
+    assert unclustered == 0
+    raw = con.sql("SELECT * FROM clusters").df().set_index("unique_id")
+    con.execute("DROP TABLE clusters")
     return raw.sort_index()
 
 
@@ -171,11 +175,12 @@ def _release(
             if not downstream:
                 results[name] = (_sorted(raw.as_pandas_dataframe()), None, None)
                 continue
-            guarded = relatives.guard_relatives(linker, raw, features)
+            backend.connection(db_api).register("guard_features", features)
+            guarded = relatives.guard_relatives(linker, raw, "guard_features")
             results[name] = (
                 _sorted(raw.as_pandas_dataframe()),
                 _sorted(guarded.as_pandas_dataframe()),
-                _clusters(linker, guarded),
+                _clusters(linker, guarded, "guard_features"),
             )
         finally:
             backend.close_db_api(db_api)
