@@ -71,7 +71,9 @@ def _numbers_only(data):
     """Counts and rates from a linkage JSON file: numeric leaves only, no paths or timings."""
     if isinstance(data, dict):
         kept = {
-            k: _numbers_only(v) for k, v in data.items() if "seconds" not in k and "path" not in k
+            k: _numbers_only(v)
+            for k, v in data.items()
+            if not any(word in k for word in ("seconds", "timings", "path"))
         }
         return {k: v for k, v in kept.items() if v not in (None, {})}
     if isinstance(data, bool):
