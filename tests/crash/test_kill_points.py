@@ -86,7 +86,10 @@ def drop(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def reference(drop, tmp_path_factory) -> dict[Path, bytes]:
     """The compared files of one uninterrupted run, shared by the xdist workers."""
-    shared = tmp_path_factory.getbasetemp().parent / "crash_reference"
+    # xdist workers' basetemps sit in one folder of this session; without xdist the
+    # basetemp is the session's own (its parent is shared by every session: stale)
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "crash_reference"
     shared.mkdir(exist_ok=True)
     with (shared / "lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
