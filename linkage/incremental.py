@@ -64,6 +64,7 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 from splink.internals.term_frequencies import ensure_term_frequencies_for_linker
 from splink.internals.vertically_concatenate import enqueue_df_concat, enqueue_df_concat_with_tf
 
+from linkage.blocking import NAME_BLOCK_CAP, NAME_BLOCKS
 from xjs import atomic
 from xjs.stages import stage
 
@@ -74,7 +75,7 @@ STATE_RECORDS_FILE = "incremental_records.parquet"
 STATE_FILE = "incremental_state.json"
 STATE_FILES = (STATE_PAIRS_FILE, STATE_RECORDS_FILE, STATE_FILE)
 # Bump when what this module stores, or how it hashes a record, changes.
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 FULL = "full"
 INCREMENTAL = "incremental"
@@ -213,10 +214,18 @@ def fingerprint_digest(fp: dict) -> str:
 
 
 def _records(linker: Linker, names: _Names) -> SplinkDataFrame:
-    """Every input record with the hash of its feature row (all model input columns)."""
+    """Every input record with the hash of its feature row (all model input columns).
+
+    A name block's size enters only as which side of NAME_BLOCK_CAP it is on: that is
+    all blocking reads of it, and one record more of a common name then changes no
+    other record of that name."""
     first = next(iter(linker._input_tables_dict.values()))
     cols = first.as_duckdbpyrelation().columns
-    row = ", ".join(f"{_q(c)} := {_q(c)}" for c in cols)
+
+    def value(c: str) -> str:
+        return f"{_q(c)} <= {NAME_BLOCK_CAP}" if c in NAME_BLOCKS else _q(c)
+
+    row = ", ".join(f"{_q(c)} := {value(c)}" for c in cols)
     pipeline = CTEPipeline()
     enqueue_df_concat(linker, pipeline)
     pipeline.enqueue_sql(

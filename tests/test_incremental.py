@@ -24,6 +24,7 @@ from splink import Linker
 
 from contracts.landing import LANDING_TABLES, PERSON_RECORD_TABLES
 from linkage import backend, clustering, incremental, relatives, training
+from linkage.blocking import NAME_BLOCK_CAP, NAME_BLOCKS
 from linkage.features import MODEL_INPUT_COLUMNS, features_sql
 from linkage.nicknames import nickname_rows
 from linkage.settings import THRESHOLDS
@@ -188,11 +189,14 @@ def _release(
 
 
 def _expected_counts(previous: pa.Table, current: pa.Table) -> dict[str, int]:
-    """Records unchanged, changed, new and removed, by comparing the feature rows."""
+    """Records unchanged, changed, new and removed, by comparing the feature rows (a
+    name block's size by which side of the cap it is on: all that blocking reads)."""
+    sides = ", ".join(f"{c} <= {NAME_BLOCK_CAP} AS {c}" for c in NAME_BLOCKS)
     con = duckdb.connect()
     try:
-        con.register("p", pa.concat_tables(_inputs(previous).values()))
-        con.register("c", pa.concat_tables(_inputs(current).values()))
+        for name, table in (("p", previous), ("c", current)):
+            con.register(f"{name}_rows", pa.concat_tables(_inputs(table).values()))
+            con.execute(f"CREATE TABLE {name} AS SELECT * REPLACE ({sides}) FROM {name}_rows")
         row = con.sql(
             """SELECT
               count(*) FILTER (WHERE p.unique_id IS NOT NULL AND c.unique_id IS NOT NULL
