@@ -25,9 +25,10 @@ LINK_TYPE = "link_and_dedupe"
 # NAME_BLOCK_CAP records a name block is scored whole; a larger one only where the
 # records also share their birth day and month (a year keyed wrong). The other rules
 # still pair its records on DOB, year of birth, postcode, outcode or an identifier, so
-# what is left unscored shares nothing but a common name: in a block of n records of people with k records each, such a pair
-# is the same person with chance about (k - 1) / (n - 1), under 10% past 50 records even
-# at k = 5, which no threshold accepts on the name alone. The block sizes are feature
+# what is left unscored shares nothing but a common name: in a block of n records of
+# people with k records each, such a pair is the same person with chance about
+# (k - 1) / (n - 1), under 10% past 50 records even at k = 5: no threshold accepts
+# it on the name alone. The block sizes are feature
 # columns (NAME_BLOCKS, counted over the whole release by linkage.features).
 NAME_BLOCK_CAP = 50
 NAME_BLOCKS = {  # feature column -> the name keys whose records it counts

@@ -62,8 +62,7 @@ def test_block_sizes_count_the_whole_release():
     assert sizes == {"SMITH": CAP + 1, "NOWAK": 3}
     # a filter on the features (per source, as the pipeline does) comes after the count
     (size,) = con.execute(
-        f"SELECT max(name_block_size) FROM ({features_sql('records')}"
-        " WHERE first_name = 'ANNA')"
+        f"SELECT max(name_block_size) FROM ({features_sql('records')} WHERE first_name = 'ANNA')"
     ).fetchone()
     assert size == 3
 

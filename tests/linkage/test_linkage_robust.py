@@ -209,9 +209,7 @@ def test_one_dominant_name_does_not_explode_blocking(base_records, tmp_path):
     # the name-only prediction rules stay: past NAME_BLOCK_CAP records they score a
     # block only where birth day and month agree too
     dropped = {d["rule"] for d in meta["prediction_rules_dropped"]}
-    capped = {
-        _rule(r) for r in settings.BLOCKING_RULES if isinstance(r, blocking.CappedNameRule)
-    }
+    capped = {_rule(r) for r in settings.BLOCKING_RULES if isinstance(r, blocking.CappedNameRule)}
     assert len(capped) == 2 and not capped & dropped
     assert all(d["pairs"] > budget for d in meta["prediction_rules_dropped"])
     # the dominant block alone would be ~0.6n * 0.6n / 2 pairs: far more than the budget
