@@ -32,6 +32,14 @@ def _null(sql: str) -> dict:
 ELSE = _level("ELSE", "all other")
 
 
+def _either_null(col: str) -> dict:
+    return _null(f'"{col}_l" IS NULL OR "{col}_r" IS NULL')
+
+
+def _equal(col: str) -> str:
+    return f'"{col}_l" = "{col}_r"'
+
+
 def _jw(col: str, t: float) -> str:
     return f'jaro_winkler_similarity("{col}_l", "{col}_r") >= {t}'
 
@@ -56,7 +64,7 @@ NAME = cl.CustomComparison(
             '("first_name_l" IS NULL AND "last_name_l" IS NULL)'
             ' OR ("first_name_r" IS NULL AND "last_name_r" IS NULL)'
         ),
-        _level('"full_name_l" = "full_name_r"', "exact forename and surname", "full_name"),
+        _level(_equal("full_name"), "exact forename and surname", "full_name"),
         _level(f"{_jw('first_name', 0.92)} AND {_jw('last_name', 0.92)}", "both names JW >= 0.92"),
         _level(
             '"first_name_l" = "last_name_r" AND "last_name_l" = "first_name_r"',
@@ -70,14 +78,14 @@ NAME = cl.CustomComparison(
         # a civil party keyed `J SMITH` against JOHN SMITH: the initial is consistent, not a
         # disagreement; surname term frequencies, since the forename says little
         _level(
-            f'{_initial_of("first_name")} AND "last_name_l" = "last_name_r"',
+            f"{_initial_of('first_name')} AND {_equal('last_name')}",
             "forename initial and surname",
             "last_name",
         ),
         # no term frequencies on one name alone: a rare surname shared by a household
         # would outweigh the disagreeing forename (CPR keeps them; see relatives.py)
-        _level('"last_name_l" = "last_name_r"', "exact surname only"),
-        _level('"first_name_l" = "first_name_r"', "exact forename only"),
+        _level(_equal("last_name"), "exact surname only"),
+        _level(_equal("first_name"), "exact forename only"),
         ELSE,
     ],
 )
@@ -86,8 +94,8 @@ MIDDLE_NAMES = cl.CustomComparison(
     output_column_name="middle_names",
     comparison_description="other forenames",
     comparison_levels=[
-        _null('"middle_names_l" IS NULL OR "middle_names_r" IS NULL'),
-        _level('"middle_names_l" = "middle_names_r"', "exact", "middle_names"),
+        _either_null("middle_names"),
+        _level(_equal("middle_names"), "exact", "middle_names"),
         _level(_jw("middle_names", 0.88), "JW >= 0.88"),
         _level(_initial_of("middle_names"), "one side an initial, consistent"),
         _level('substr("middle_names_l", 1, 1) = substr("middle_names_r", 1, 1)', "same initial"),
@@ -102,8 +110,8 @@ DATE_OF_BIRTH = cl.CustomComparison(
     output_column_name="date_of_birth",
     comparison_description="date of birth, with prison alias dates; null never matches",
     comparison_levels=[
-        _null('"dob_arr_l" IS NULL OR "dob_arr_r" IS NULL'),
-        _level('"date_of_birth_l" = "date_of_birth_r"', "exact", "date_of_birth"),
+        _either_null("dob_arr"),
+        _level(_equal("date_of_birth"), "exact", "date_of_birth"),
         _level(_intersect("dob_arr"), "match via a prison alias date"),
         _level(f"damerau_levenshtein({_DOB_L}, {_DOB_R}) <= 1", "one keying error"),
         _level(
@@ -127,10 +135,10 @@ POSTCODE = cl.CustomComparison(
     output_column_name="postcode",
     comparison_description="postcode: full, sector, outcode (term-frequency adjusted)",
     comparison_levels=[
-        _null('"postcode_l" IS NULL OR "postcode_r" IS NULL'),
-        _level('"postcode_l" = "postcode_r"', "exact", "postcode"),
-        _level('"postcode_sector_l" = "postcode_sector_r"', "same sector"),
-        _level('"postcode_outcode_l" = "postcode_outcode_r"', "same outcode", "postcode_outcode"),
+        _either_null("postcode"),
+        _level(_equal("postcode"), "exact", "postcode"),
+        _level(_equal("postcode_sector"), "same sector"),
+        _level(_equal("postcode_outcode"), "same outcode", "postcode_outcode"),
         ELSE,
     ],
 )

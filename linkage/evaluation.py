@@ -147,6 +147,11 @@ def as_relation(con: duckdb.DuckDBPyConnection, table: Table, prefix: str) -> st
     return name
 
 
+def as_relations(con: duckdb.DuckDBPyConnection, **tables: Table) -> list[str]:
+    """A temporary view over each table, named after its keyword; returns the names in order."""
+    return [as_relation(con, table, prefix) for prefix, table in tables.items()]
+
+
 def columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
     return [row[0] for row in con.execute(f"describe select * from {relation}").fetchall()]
 
@@ -198,6 +203,14 @@ def _cells(con: duckdb.DuckDBPyConnection, predicted: str, truth: str) -> str:
         """
     )
     return name
+
+
+def _validated_cells(con, predicted: Table, truth: Table) -> tuple[str, str, str]:
+    """Views over predicted and truth, both validated, and their cells; returns the three names."""
+    p, t = as_relations(con, pred=predicted, truth=truth)
+    validate(con, p, "predicted")
+    validate(con, t, "truth")
+    return p, t, _cells(con, p, t)
 
 
 def _drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
@@ -285,10 +298,7 @@ def evaluate(
     Both tables: source_table, record_id, person_id, covering the same records.
     """
     with connection(con) as c:
-        p, t = as_relation(c, predicted, "pred"), as_relation(c, truth, "truth")
-        validate(c, p, "predicted")
-        validate(c, t, "truth")
-        cells = _cells(c, p, t)
+        _, _, cells = _validated_cells(c, predicted, truth)
         try:
             records = int(_one(c, f"select coalesce(sum(n), 0) from {cells}")[0])
             return Evaluation(_overall(c, cells), _by_source_pair(c, cells), records)
@@ -299,10 +309,7 @@ def evaluate(
 def bcubed(predicted: Table, truth: Table, con: duckdb.DuckDBPyConnection | None = None) -> BCubed:
     """B-cubed precision, recall and F1 of predicted person_id against the truth."""
     with connection(con) as c:
-        p, t = as_relation(c, predicted, "pred"), as_relation(c, truth, "truth")
-        validate(c, p, "predicted")
-        validate(c, t, "truth")
-        cells = _cells(c, p, t)
+        _, _, cells = _validated_cells(c, predicted, truth)
         try:
             return _bcubed_of(c, cells)
         finally:
@@ -324,14 +331,8 @@ def subgroup_metrics(
     Returns {group column: {value: {"records", "pairwise": {...}, "bcubed": {...}}}}.
     """
     with connection(con) as c:
-        p, t, g = (
-            as_relation(c, predicted, "pred"),
-            as_relation(c, truth, "truth"),
-            as_relation(c, groups, "groups"),
-        )
-        validate(c, p, "predicted")
-        validate(c, t, "truth")
-        cells = _cells(c, p, t)
+        p, t, cells = _validated_cells(c, predicted, truth)
+        (g,) = as_relations(c, groups=groups)
         sizes = _fresh("sizes")
         try:
             c.execute(
@@ -391,6 +392,18 @@ def _clustered(con, nodes: str, edges: str, threshold: float) -> tuple[str, obje
     return name, cc
 
 
+@contextmanager
+def _clusters_against(con, nodes: str, edges: str, threshold: float, truth: str):
+    """The cells of the clusters at the threshold against the truth; dropped after."""
+    predicted, cc = _clustered(con, nodes, edges, threshold)
+    cells = _cells(con, predicted, truth)
+    try:
+        yield cells
+    finally:
+        _drop(con, cells)
+        cc.drop_table_from_database_and_remove_from_cache()
+
+
 def _edges(con, pairs: str, where: str = "true") -> str:
     name = _fresh("edges")
     con.execute(
@@ -409,21 +422,14 @@ def threshold_curve(
 ) -> list[dict]:
     """Pairwise and B-cubed precision / recall of clusters at each threshold."""
     with connection(con) as c:
-        lk, pr, t = (
-            as_relation(c, link, "link"),
-            as_relation(c, pairs, "pairs"),
-            as_relation(c, truth, "truth"),
-        )
+        lk, pr, t = as_relations(c, link=link, pairs=pairs, truth=truth)
         validate(c, t, "truth")
         nodes, edges = _nodes(c, lk), _edges(c, pr)
         out = []
         try:
             for threshold in thresholds:
-                predicted, cc = _clustered(c, nodes, edges, threshold)
-                cells = _cells(c, predicted, t)
-                pw, b3 = _overall(c, cells), _bcubed_of(c, cells)
-                _drop(c, cells)
-                cc.drop_table_from_database_and_remove_from_cache()
+                with _clusters_against(c, nodes, edges, threshold, t) as cells:
+                    pw, b3 = _overall(c, cells), _bcubed_of(c, cells)
                 out.append(
                     {
                         "threshold": threshold,
@@ -450,11 +456,7 @@ def blocking_recall(
     model and threshold could do with these blocking rules.
     """
     with connection(con) as c:
-        lk, pr, t = (
-            as_relation(c, link, "link"),
-            as_relation(c, pairs, "pairs"),
-            as_relation(c, truth, "truth"),
-        )
+        lk, pr, t = as_relations(c, link=link, pairs=pairs, truth=truth)
         validate(c, t, "truth")
         uid = _fresh("truth_uid")
         c.execute(
@@ -481,11 +483,8 @@ def blocking_recall(
         )
         nodes, edges = _nodes(c, lk), same
         try:
-            predicted, cc = _clustered(c, nodes, edges, 0.5)
-            cells = _cells(c, predicted, t)
-            reach = _overall(c, cells)
-            _drop(c, cells)
-            cc.drop_table_from_database_and_remove_from_cache()
+            with _clusters_against(c, nodes, edges, 0.5, t) as cells:
+                reach = _overall(c, cells)
         finally:
             _drop(c, nodes, uid, same)
         actual, scored = int(actual), int(scored)
@@ -511,11 +510,7 @@ def full_evaluation(
 
     Without a connection, one is opened with the limits of xjs.limits (spilling under root)."""
     with connection(con, root) as c:
-        lk, pr, t = (
-            as_relation(c, link, "link"),
-            as_relation(c, pairs, "pairs"),
-            as_relation(c, truth, "truth"),
-        )
+        lk, pr, t = as_relations(c, link=link, pairs=pairs, truth=truth)
         at = {}
         with stage("evaluation:thresholds"):
             validate(c, t, "truth")

@@ -66,6 +66,14 @@ POSTCODE = Col(
 )
 SOURCE_TABLE = Col("source_table", "string", "The source dataset of the record.", nullable=False)
 
+# The columns a source's record table starts with, in this order.
+RECORD_LEAD = [RECORD, PERSON, CASE, YEAR_OF_BIRTH, AGE_BAND, SEX, ETHNIC_GROUP, POSTCODE]
+
+
+def record_lead(*lacking: Col) -> list[Col]:
+    """RECORD_LEAD but the columns the source lacks."""
+    return [c for c in RECORD_LEAD if c not in lacking]
+
 
 def month(name: str, what: str) -> Col:
     return Col(name, "string", f"{what}, as YYYY-MM.", [pa.Check.str_matches(MONTH)])
@@ -99,14 +107,7 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
     "magistrates_defendants": (
         "Magistrates' court defendants (LIBRA): one row per defendant per case.",
         [
-            RECORD,
-            PERSON,
-            CASE,
-            YEAR_OF_BIRTH,
-            AGE_BAND,
-            SEX,
-            ETHNIC_GROUP,
-            POSTCODE,
+            *record_lead(),
             month("first_hearing_month", "First hearing"),
             text("court_code", "Magistrates' court."),
             text("offence_category", "Offence category."),
@@ -119,14 +120,7 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
     "crown_defendants": (
         "Crown Court defendants (XHIBIT): one row per defendant on a case; people only.",
         [
-            RECORD,
-            PERSON,
-            CASE,
-            YEAR_OF_BIRTH,
-            AGE_BAND,
-            SEX,
-            ETHNIC_GROUP,
-            POSTCODE,
+            *record_lead(),
             month("received_month", "Case received"),
             text("court_id", "Crown Court centre."),
             text("case_type", "Trial, Sentence or Appeal."),
@@ -140,13 +134,7 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
     "family_parties": (
         "Family court parties (FamilyMan): one row per person party per case.",
         [
-            RECORD,
-            PERSON,
-            CASE,
-            YEAR_OF_BIRTH,
-            AGE_BAND,
-            SEX,
-            POSTCODE,
+            *record_lead(ETHNIC_GROUP),
             month("issue_month", "Case issued"),
             text("court_code", "Family court."),
             text("case_type", "Public law, Private law, Adoption, Family Law Act, Divorce."),
@@ -157,12 +145,7 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
     "civil_parties": (
         "County court civil parties (CaseMan / PCOL): one row per individual party per claim.",
         [
-            RECORD,
-            PERSON,
-            CASE,
-            YEAR_OF_BIRTH,
-            AGE_BAND,
-            POSTCODE,
+            *record_lead(SEX, ETHNIC_GROUP),
             month("issue_month", "Claim issued"),
             text("claim_type", "Money claim, Possession claim, Other."),
             text("party_role", "Claimant or Defendant."),
@@ -178,13 +161,7 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
     "probation_events": (
         "Probation events (nDelius): one row per court referral to probation.",
         [
-            RECORD,
-            PERSON,
-            YEAR_OF_BIRTH,
-            AGE_BAND,
-            SEX,
-            ETHNIC_GROUP,
-            POSTCODE,
+            *record_lead(CASE),
             month("referral_month", "Referral"),
             text("sentence_type", "Sentence supervised."),
             text("requirement_main_category", "Main requirement of the order."),
@@ -195,12 +172,7 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
     "prison_journeys": (
         "Custody spells (p-NOMIS): one row per custodial journey.",
         [
-            RECORD,
-            PERSON,
-            YEAR_OF_BIRTH,
-            AGE_BAND,
-            SEX,
-            ETHNIC_GROUP,
+            *record_lead(CASE, POSTCODE),
             month("reception_month", "Reception into custody"),
             month("release_month", "Release (null while in custody)"),
             Col(
@@ -216,11 +188,7 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
     "oasys_assessments": (
         "OASys risk and needs assessments: one row per assessment.",
         [
-            RECORD,
-            PERSON,
-            YEAR_OF_BIRTH,
-            AGE_BAND,
-            SEX,
+            *record_lead(CASE, ETHNIC_GROUP, POSTCODE),
             month("assessment_month", "Assessment"),
             text("assessment_type", "Layer 3, Layer 1, Basic custody screening..."),
             *[Col(f"need_{n}", "Int64", NEED, [pa.Check.isin([0, 1, 2])]) for n in OASYS_NEEDS],

@@ -139,20 +139,21 @@ def cases_warehouse(tmp_path_factory) -> Path:
 # --- the landing check keeps only file-level rules ------------------------------------
 
 
+def landing_check(name: str, rows: list[dict]):
+    """The landing check's report on rows of one landing table."""
+    table = pa.Table.from_pylist(rows, schema=LANDING_TABLES[name].arrow_schema)
+    return validate(LANDING_SCHEMAS[name], pl.from_arrow(table))
+
+
 def test_landing_check_passes_every_value_defect():
     for name, rows in landing_rows().items():
-        table = pa.Table.from_pylist(rows, schema=LANDING_TABLES[name].arrow_schema)
-        report = validate(LANDING_SCHEMAS[name], pl.from_arrow(table))
+        report = landing_check(name, rows)
         assert report.passed, (name, report.summary())
 
 
 def test_landing_check_still_fails_a_duplicated_or_null_key():
-    table = LANDING_TABLES["magistrates_defendants"]
     rows = [{"record_id": "r1"}, {"record_id": "r1"}, {"record_id": None}]
-    report = validate(
-        LANDING_SCHEMAS[table.name],
-        pl.from_arrow(pa.Table.from_pylist(rows, schema=table.arrow_schema)),
-    )
+    report = landing_check("magistrates_defendants", rows)
     assert not report.passed
     assert set(report.failures) == {"record_id: field_uniqueness", "record_id: not_nullable"}
 

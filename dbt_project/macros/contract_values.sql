@@ -10,7 +10,10 @@
 {%- endmacro %}
 
 
-{#- The UK postcode shape, compacted (no space): 1-2 letters, a digit, an optional letter or digit, a digit, two letters. -#}
+{#-
+    The UK postcode shape, compacted (no space): 1-2 letters, a digit, an
+    optional letter or digit, a digit, two letters.
+-#}
 {% macro postcode_shape() -%}
     {{ return('[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}') }}
 {%- endmacro %}

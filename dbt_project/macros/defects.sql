@@ -174,18 +174,3 @@
         from {{ relation }}
     )
 {%- endmacro %}
-
-
-{#- The staging models whose value_defects feed quarantine.value_defects, with their landing key. -#}
-{% macro quarantined_models() -%}
-    {{ return([
-        {'source_table': 'magistrates_defendants', 'model': 'stg_libra__defendants', 'key': 'record_id'},
-        {'source_table': 'crown_defendants', 'model': 'stg_xhibit__defendants', 'key': 'record_id'},
-        {'source_table': 'family_parties', 'model': 'stg_familyman__parties', 'key': 'record_id'},
-        {'source_table': 'civil_parties', 'model': 'stg_caseman__parties', 'key': 'record_id'},
-        {'source_table': 'probation_events', 'model': 'stg_ndelius__events', 'key': 'record_id'},
-        {'source_table': 'prison_journeys', 'model': 'stg_pnomis__journeys', 'key': 'record_id'},
-        {'source_table': 'prison_aliases', 'model': 'stg_pnomis__aliases', 'key': 'alias_id'},
-        {'source_table': 'oasys_assessments', 'model': 'stg_oasys__assessments', 'key': 'record_id'},
-    ]) }}
-{%- endmacro %}

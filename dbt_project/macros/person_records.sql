@@ -4,9 +4,13 @@
     model adds): source_table; the columns every source has (record_id, the
     names, date_of_birth); the source's own `columns`, same-named in
     `relation`; `event_date`, the relation's column for the record's own event;
-    and a typed null for every column the source lacks. `where`: a filter.
+    and a typed null for every column the source lacks. `relation`: the
+    source's staging model (macros/staging_models.sql) unless given; only its
+    person rows are kept (person_rows there).
 -#}
-{% macro source_records(source_table, relation, event_date, columns, where=none) %}
+{% macro source_records(source_table, event_date, columns, relation=none) %}
+    {%- set staged = staging_models() | selectattr('source_table', 'equalto', source_table) | first -%}
+    {%- set where = staged.get('person_rows') -%}
     {%- set person_record_columns = [
         ('record_id', 'varchar'),
         ('first_name', 'varchar'),
@@ -45,7 +49,7 @@
     select
         {{ selected | join(',\n        ') }}
 
-    from {{ relation }}
+    from {{ relation or ref(staged['model']) }}
     {%- if where %}
     where {{ where }}
     {%- endif %}

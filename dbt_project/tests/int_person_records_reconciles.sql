@@ -1,3 +1,5 @@
+-- sqlfluff:exclude_rules:layout.indent
+-- (a loop-generated union, which the indent rule cannot follow)
 -- Row reconciliation staging -> int_person_records, per source: every person
 -- row of staging is in int_person_records exactly once; the only rows left out
 -- are non-person parties (companies, local authorities, organisations), which
@@ -5,40 +7,15 @@
 with
 
 staged as (
-    select
-        'magistrates_defendants' as source_table,
-        count(*) as person_rows
-    from {{ ref('stg_libra__defendants') }}
-    union all
-    select
-        'crown_defendants' as source_table,
-        count(*) filter (where is_person) as person_rows
-    from {{ ref('stg_xhibit__defendants') }}
-    union all
-    select
-        'family_parties' as source_table,
-        count(*) filter (where is_person) as person_rows
-    from {{ ref('stg_familyman__parties') }}
-    union all
-    select
-        'civil_parties' as source_table,
-        count(*) filter (where is_person) as person_rows
-    from {{ ref('stg_caseman__parties') }}
-    union all
-    select
-        'probation_events' as source_table,
-        count(*) as person_rows
-    from {{ ref('stg_ndelius__events') }}
-    union all
-    select
-        'prison_journeys' as source_table,
-        count(*) as person_rows
-    from {{ ref('stg_pnomis__journeys') }}
-    union all
-    select
-        'oasys_assessments' as source_table,
-        count(*) as person_rows
-    from {{ ref('stg_oasys__assessments') }}
+    {%- for staged in staging_models() if staged.get('is_person_table', true) %}
+        select
+            '{{ staged["source_table"] }}' as source_table,
+            count(*) filter (where {{ staged.get('person_rows', 'true') }}) as person_rows
+        from {{ ref(staged['model']) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 linked as (

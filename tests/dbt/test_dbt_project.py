@@ -8,6 +8,7 @@ to contracts/identifiers.py on many generated identifiers.
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from pathlib import Path
@@ -20,6 +21,7 @@ from dbt_invoke import STAGING_MODELS, build_staging, query, run_dbt
 from landing_rows import CRO, PNC_LONG, PNC_SHORT, D, clean_row, wrong_letter
 
 from contracts.identifiers import cro_number, is_valid_cro, is_valid_pnc, pnc_long, pnc_short
+from contracts.landing import LANDING_TABLES
 from contracts.person_records import (
     ETHNIC_GROUPS,
     PERSON_RECORD_COLUMNS,
@@ -532,3 +534,18 @@ def test_sql_contract_values_agree_with_python(tmp_path):
     assert tuple(placeholders.split(",")) == PLACEHOLDER_DATES_OF_BIRTH
     assert "^" + shape[: -len("[0-9][A-Z]{2}")] + " [0-9][A-Z]{2}$" == POSTCODE_PATTERN
     assert {g for g in groups if g is not None} == set(ETHNIC_GROUPS)
+
+
+def test_sql_staging_models_agree_with_python(tmp_path):
+    """macros/staging_models.sql against contracts/landing.py and the tests' STAGING_MODELS."""
+    warehouse = tmp_path / "models.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    result = run_dbt(["compile", "--inline", "{{ tojson(staging_models()) }}"], warehouse, tmp_path)
+    assert result.success, "dbt compile --inline failed"
+    [node_result] = result.result.results
+    staged = json.loads(node_result.node.compiled_code)
+    assert {s["source_table"]: s["model"] for s in staged} == STAGING_MODELS
+    for s in staged:
+        table = LANDING_TABLES[s["source_table"]]
+        assert s["key"] == table.key, s["source_table"]
+        assert s.get("is_person_table", True) == table.is_person_table, s["source_table"]

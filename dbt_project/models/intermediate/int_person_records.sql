@@ -2,14 +2,15 @@
 -- the input of linkage. Non-person parties are left out here: XHIBIT companies,
 -- FamilyMan parties that are not a Person, civil parties that are not an Individual.
 -- source_records (macros/person_records.sql) gives each source the shared columns,
--- its own identifiers and event date, and typed nulls for what it lacks.
+-- its own identifiers and event date, and typed nulls for what it lacks, from the
+-- person rows of its staging model (macros/staging_models.sql).
 
 with
 
 magistrates as (
 
     {{ source_records(
-        'magistrates_defendants', ref('stg_libra__defendants'), event_date='first_hearing_date',
+        'magistrates_defendants', event_date='first_hearing_date',
         columns=['sex', 'postcode', 'postcode_outcode', 'pnc', 'cro', 'asn', 'ethnic_group'],
     ) }}
 
@@ -18,9 +19,8 @@ magistrates as (
 crown as (
 
     {{ source_records(
-        'crown_defendants', ref('stg_xhibit__defendants'), event_date='date_received',
+        'crown_defendants', event_date='date_received',
         columns=['sex', 'postcode', 'postcode_outcode', 'pnc', 'asn', 'ethnic_group'],
-        where='is_person',
     ) }}
 
 ),
@@ -28,9 +28,8 @@ crown as (
 family as (
 
     {{ source_records(
-        'family_parties', ref('stg_familyman__parties'), event_date='issue_date',
+        'family_parties', event_date='issue_date',
         columns=['sex', 'postcode', 'postcode_outcode', 'party_role'],
-        where='is_person',
     ) }}
 
 ),
@@ -38,9 +37,8 @@ family as (
 civil as (
 
     {{ source_records(
-        'civil_parties', ref('stg_caseman__parties'), event_date='issue_date',
+        'civil_parties', event_date='issue_date',
         columns=['postcode', 'postcode_outcode', 'party_role'],
-        where='is_person',
     ) }}
 
 ),
@@ -48,7 +46,7 @@ civil as (
 probation as (
 
     {{ source_records(
-        'probation_events', ref('stg_ndelius__events'), event_date='referral_date',
+        'probation_events', event_date='referral_date',
         columns=['sex', 'postcode', 'postcode_outcode', 'pnc', 'cro', 'noms_number', 'crn', 'ethnic_group'],
     ) }}
 
@@ -71,7 +69,7 @@ prison_journeys_with_aliases as (
 prison as (
 
     {{ source_records(
-        'prison_journeys', 'prison_journeys_with_aliases', event_date='reception_date',
+        'prison_journeys', event_date='reception_date', relation='prison_journeys_with_aliases',
         columns=[
             'first_name_aliases', 'last_name_aliases', 'date_of_birth_aliases',
             'sex', 'pnc', 'cro', 'noms_number', 'ethnic_group',
@@ -83,7 +81,7 @@ prison as (
 oasys as (
 
     {{ source_records(
-        'oasys_assessments', ref('stg_oasys__assessments'), event_date='assessment_date',
+        'oasys_assessments', event_date='assessment_date',
         columns=['sex', 'pnc', 'cro', 'noms_number', 'crn'],
     ) }}
 

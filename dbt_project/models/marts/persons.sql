@@ -3,10 +3,6 @@
 -- ended. Internal: it is keyed by the un-pseudonymised person_id.
 with
 
-link as (
-    select * from {{ source('linkage', 'xjs_link') }}
-),
-
 records as (
     select
         source_table,
@@ -19,14 +15,7 @@ records as (
 ),
 
 person_records as (
-    select
-        link.person_id,
-        records.*
-    from link
-    inner join records
-        on
-            link.source_table = records.source_table
-            and link.record_id = records.record_id
+    {{ with_person_id('records') }}
 ),
 
 final as (
@@ -34,9 +23,8 @@ final as (
         person_id,
         count(*) as records,
         count(distinct source_table) as sources,
-        {% for source in ['magistrates_defendants', 'crown_defendants', 'family_parties',
-                          'civil_parties', 'probation_events', 'prison_journeys',
-                          'oasys_assessments'] -%}
+        {% for staged in staging_models() if staged.get('is_person_table', true) -%}
+            {%- set source = staged['source_table'] -%}
             count(*) filter (where source_table = '{{ source }}') as {{ source }}_records,
         {% endfor -%}
         count(*) filter (where source_table = 'family_parties') > 0 as has_family,

@@ -4,7 +4,7 @@
 
 with
 
-{% for staged in quarantined_models() %}
+{% for staged in staging_models() %}
     {{ staged['source_table'] }} as (
 
         select
@@ -19,7 +19,7 @@ with
 {% endfor %}
 unioned as (
 
-    {%- for staged in quarantined_models() %}
+    {%- for staged in staging_models() %}
         select * from {{ staged['source_table'] }}
         {%- if not loop.last %}
             union all

@@ -10,7 +10,7 @@ with
 
 known as (
 
-    {%- for staged in quarantined_models() %}
+    {%- for staged in staging_models() %}
         select
             '{{ staged["source_table"] }}' as source_table,
             {{ staged['key'] }}{% if staged['key'] != 'record_id' %} as record_id{% endif %}

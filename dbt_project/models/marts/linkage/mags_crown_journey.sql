@@ -20,11 +20,7 @@
 with
 
 link as (
-    select
-        source_table,
-        record_id,
-        person_id
-    from {{ source('linkage', 'xjs_link') }}
+    {{ xjs_link() }}
 ),
 
 crown as (

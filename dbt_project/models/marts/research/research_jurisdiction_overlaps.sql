@@ -51,22 +51,17 @@ final as (
         overlapping.first_criminal_date,
         overlapping.first_family_date,
         overlapping.first_civil_date,
-        case
-            when overlapping.first_family_date is null then null
-            when
-                date_trunc('month', overlapping.first_family_date)
-                = date_trunc('month', overlapping.first_criminal_date) then 'same month'
-            when overlapping.first_family_date < overlapping.first_criminal_date then 'family first'
-            else 'criminal first'
-        end as family_vs_criminal,
-        case
-            when overlapping.first_civil_date is null then null
-            when
-                date_trunc('month', overlapping.first_civil_date)
-                = date_trunc('month', overlapping.first_criminal_date) then 'same month'
-            when overlapping.first_civil_date < overlapping.first_criminal_date then 'civil first'
-            else 'criminal first'
-        end as civil_vs_criminal,
+        {% for jurisdiction in ['family', 'civil'] -%}
+            {%- set first_date = 'overlapping.first_' ~ jurisdiction ~ '_date' -%}
+            case
+                when {{ first_date }} is null then null
+                when
+                    date_trunc('month', {{ first_date }})
+                    = date_trunc('month', overlapping.first_criminal_date) then 'same month'
+                when {{ first_date }} < overlapping.first_criminal_date then '{{ jurisdiction }} first'
+                else 'criminal first'
+            end as {{ jurisdiction }}_vs_criminal,
+        {% endfor -%}
         datediff('month', overlapping.first_family_date, overlapping.first_criminal_date)
             as months_first_family_to_first_criminal,
         datediff('month', overlapping.first_civil_date, overlapping.first_criminal_date)

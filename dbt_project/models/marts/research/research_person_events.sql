@@ -3,20 +3,16 @@
 -- real ids and exact dates; the research release pseudonymises and coarsens it.
 with
 
-link as (
-    select
-        source_table,
-        record_id,
-        person_id
-    from {{ source('linkage', 'xjs_link') }}
-),
-
 records as (
     select
         source_table,
         record_id,
         event_date
     from {{ ref('int_person_records') }}
+),
+
+linked as (
+    {{ with_person_id('records') }}
 ),
 
 cases as (
@@ -47,29 +43,25 @@ cases as (
 
 joined as (
     select
-        link.person_id,
-        link.source_table,
-        link.record_id,
-        records.event_date,
+        linked.person_id,
+        linked.source_table,
+        linked.record_id,
+        linked.event_date,
         case
-            when link.source_table = 'family_parties' then 'family'
-            when link.source_table = 'civil_parties' then 'civil'
+            when linked.source_table = 'family_parties' then 'family'
+            when linked.source_table = 'civil_parties' then 'civil'
             else 'criminal'
         end as jurisdiction,
-        link.source_table in (
+        linked.source_table in (
             'magistrates_defendants', 'crown_defendants', 'family_parties', 'civil_parties'
         ) as is_court_record,
         -- a case is identified within its court system only
-        case when cases.case_ref is not null then link.source_table || ':' || cases.case_ref end as case_key
-    from link
-    inner join records
-        on
-            link.source_table = records.source_table
-            and link.record_id = records.record_id
+        case when cases.case_ref is not null then linked.source_table || ':' || cases.case_ref end as case_key
+    from linked
     left join cases
         on
-            link.source_table = cases.source_table
-            and link.record_id = cases.record_id
+            linked.source_table = cases.source_table
+            and linked.record_id = cases.record_id
 ),
 
 final as (

@@ -33,14 +33,6 @@ sentences as (
     select * from crown
 ),
 
-link as (
-    select
-        source_table,
-        record_id,
-        person_id
-    from {{ source('linkage', 'xjs_link') }}
-),
-
 court_events as (
     select
         person_id,
@@ -52,14 +44,7 @@ court_events as (
 ),
 
 sentenced as (
-    select
-        link.person_id,
-        sentences.*
-    from sentences
-    inner join link
-        on
-            sentences.source_table = link.source_table
-            and sentences.record_id = link.record_id
+    {{ with_person_id('sentences') }}
 ),
 
 next_appearance as (

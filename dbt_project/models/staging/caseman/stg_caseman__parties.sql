@@ -14,6 +14,16 @@
     'latest_event': {},
     'amount_claimed': {'kind': 'amount'},
 } -%}
+{#-
+    The person columns (macros/person_columns.sql): staging column <- landing
+    column. The names are caseman's own: one free-text party_name, split below.
+-#}
+{%- set person = {
+    'date_of_birth': 'date_of_birth',
+    'address_line_1': 'address_line1',
+    'address_line_2': 'address_line2',
+    'postcode': 'postcode',
+} -%}
 
 with
 
@@ -38,13 +48,10 @@ renamed as (
         {{ is_company_name('party_name') }} as is_company_name,
         {{ party_name_surname_part('party_name') }} as surname_part,
         {{ party_name_forename_part('party_name') }} as forename_part,
-        {{ clean_text('upper(address_line1)') }} as address_line_1,
-        {{ clean_text('upper(address_line2)') }} as address_line_2,
-        {{ standardise_postcode('postcode') }} as postcode,
-        {{ parse_date('date_of_birth', '%Y-%m-%d') }} as date_of_birth,
+        {{ person_cleaned(person, defect_rules) }},
 
         -- claim
-        {{ parse_date('issue_date', '%Y-%m-%d') }} as issue_date,
+        {{ parsed_date('issue_date', defect_rules) }} as issue_date,
         {{ clean_text('latest_event') }} as latest_event,
         try_cast({{ clean_text('amount_claimed') }} as decimal(14, 2)) as amount_claimed,
         value_defects
@@ -78,11 +85,7 @@ final as (
         {{ first_forename("name_parts['forenames']") }} as first_name,
         {{ other_forenames("name_parts['forenames']") }} as middle_names,
         name_parts['surname'] as last_name,
-        date_of_birth,
-        address_line_1,
-        address_line_2,
-        postcode,
-        {{ postcode_outcode('postcode') }} as postcode_outcode,
+        {{ person_columns(person) }},
         issue_date,
         latest_event,
         amount_claimed,

@@ -17,6 +17,14 @@
     'issue_date': {'kind': 'date', 'format': '%Y-%m-%d', 'required': true},
     'final_order': {},
 } -%}
+{#- The person columns (macros/person_columns.sql): staging column <- landing column. -#}
+{%- set person = {
+    'forenames': ['forenames'],
+    'last_name': 'surname',
+    'date_of_birth': 'date_of_birth',
+    'sex': 'sex',
+    'postcode': 'postcode',
+} -%}
 
 with
 
@@ -37,15 +45,11 @@ renamed as (
         coalesce({{ clean_text('party_type') }} = 'Person', false) as is_person,
 
         -- person (organisations keep their name in last_name)
-        {{ all_forenames(['forenames']) }} as forenames,
-        {{ clean_name('surname') }} as last_name,
-        {{ parse_date('date_of_birth', '%Y-%m-%d') }} as date_of_birth,
-        {{ standardise_sex('sex') }} as sex,
-        {{ standardise_postcode('postcode') }} as postcode,
+        {{ person_cleaned(person, defect_rules) }},
 
         -- case
         {{ clean_code('court_code') }} as court_code,
-        {{ parse_date('issue_date', '%Y-%m-%d') }} as issue_date,
+        {{ parsed_date('issue_date', defect_rules) }} as issue_date,
         {{ clean_text('final_order') }} as final_order,
         value_defects
 
@@ -62,13 +66,7 @@ final as (
         party_role,
         party_type,
         is_person,
-        {{ first_forename('forenames') }} as first_name,
-        {{ other_forenames('forenames') }} as middle_names,
-        last_name,
-        date_of_birth,
-        sex,
-        postcode,
-        {{ postcode_outcode('postcode') }} as postcode_outcode,
+        {{ person_columns(person) }},
         court_code,
         issue_date,
         final_order,

@@ -24,6 +24,20 @@
     'disposal': {},
     'committed_to_crown': {'kind': 'code', 'codes': ['Y', 'N'], 'upper': true, 'required': true},
 } -%}
+{#- The person columns (macros/person_columns.sql): staging column <- landing column. -#}
+{%- set person = {
+    'title': 'title',
+    'forenames': ['forename1', 'forename2', 'forename3'],
+    'last_name': 'surname',
+    'date_of_birth': 'date_of_birth',
+    'sex': 'sex',
+    'address_line_1': 'address_line1',
+    'postcode': 'postcode',
+    'pnc': 'pnc_id',
+    'cro': 'cro_number',
+    'asn': 'asn',
+    'ethnic_group': 'ethnicity',
+} -%}
 
 with
 
@@ -41,21 +55,11 @@ renamed as (
         {{ clean_text('libra_defendant_id') }} as defendant_id,
 
         -- person
-        {{ clean_name('title') }} as title,
-        {{ all_forenames(['forename1', 'forename2', 'forename3']) }} as forenames,
-        {{ clean_name('surname') }} as last_name,
-        {{ parse_date('date_of_birth', '%d/%m/%Y') }} as date_of_birth,
-        {{ standardise_sex('sex') }} as sex,
-        {{ clean_text('upper(address_line1)') }} as address_line_1,
-        {{ standardise_postcode('postcode') }} as postcode,
-        {{ standardise_pnc('pnc_id') }} as pnc,
-        {{ standardise_cro('cro_number') }} as cro,
-        {{ standardise_asn('asn') }} as asn,
-        {{ ethnic_group('ethnicity') }} as ethnic_group,
+        {{ person_cleaned(person, defect_rules) }},
 
         -- case
         {{ clean_code('court_code') }} as court_code,
-        {{ parse_date('first_hearing_date', '%d/%m/%Y') }} as first_hearing_date,
+        {{ parsed_date('first_hearing_date', defect_rules) }} as first_hearing_date,
         {{ clean_text('offence_category') }} as offence_category,
         {{ clean_text('plea') }} as plea,
         {{ clean_text('outcome') }} as outcome,
@@ -73,19 +77,7 @@ final as (
         record_id,
         case_id,
         defendant_id,
-        title,
-        {{ first_forename('forenames') }} as first_name,
-        {{ other_forenames('forenames') }} as middle_names,
-        last_name,
-        date_of_birth,
-        sex,
-        address_line_1,
-        postcode,
-        {{ postcode_outcode('postcode') }} as postcode_outcode,
-        pnc,
-        cro,
-        asn,
-        ethnic_group,
+        {{ person_columns(person) }},
         court_code,
         first_hearing_date,
         offence_category,

@@ -20,6 +20,19 @@
     'probation_area': {},
     'termination_reason': {},
 } -%}
+{#- The person columns (macros/person_columns.sql): staging column <- landing column. -#}
+{%- set person = {
+    'forenames': ['forename', 'second_forename'],
+    'last_name': 'surname',
+    'date_of_birth': 'date_of_birth',
+    'sex': 'gender',
+    'postcode': 'postcode',
+    'pnc': 'pnc_number',
+    'cro': 'cro_number',
+    'noms_number': 'noms_number',
+    'crn': 'crn',
+    'ethnic_group': 'ethnicity_desc',
+} -%}
 
 with
 
@@ -37,16 +50,7 @@ renamed as (
         {{ clean_text('offender_id') }} as offender_id,
 
         -- person
-        {{ all_forenames(['forename', 'second_forename']) }} as forenames,
-        {{ clean_name('surname') }} as last_name,
-        date_of_birth,
-        {{ standardise_sex('gender') }} as sex,
-        {{ standardise_postcode('postcode') }} as postcode,
-        {{ standardise_pnc('pnc_number') }} as pnc,
-        {{ standardise_cro('cro_number') }} as cro,
-        {{ standardise_noms_number('noms_number') }} as noms_number,
-        {{ standardise_crn('crn') }} as crn,
-        {{ ethnic_group('ethnicity_desc') }} as ethnic_group,
+        {{ person_cleaned(person, defect_rules) }},
 
         -- event
         referral_date,
@@ -66,18 +70,7 @@ final as (
         record_id,
         event_id,
         offender_id,
-        {{ first_forename('forenames') }} as first_name,
-        {{ other_forenames('forenames') }} as middle_names,
-        last_name,
-        date_of_birth,
-        sex,
-        postcode,
-        {{ postcode_outcode('postcode') }} as postcode_outcode,
-        pnc,
-        cro,
-        noms_number,
-        crn,
-        ethnic_group,
+        {{ person_columns(person) }},
         referral_date,
         sentence_type,
         requirement_main_category,

@@ -25,6 +25,17 @@
     'attitudes': {'kind': 'range', 'min': 0, 'max': 2},
     'ogrs3': {'kind': 'range', 'min': 0, 'max': 1},
 } -%}
+{#- The person columns (macros/person_columns.sql): staging column <- landing column. -#}
+{%- set person = {
+    'forenames': ['forename_1', 'forename_2'],
+    'last_name': 'family_name',
+    'date_of_birth': 'date_of_birth',
+    'sex': 'gender',
+    'pnc': 'pnc',
+    'cro': 'cro',
+    'noms_number': 'prison_number',
+    'crn': 'crn',
+} -%}
 
 with
 
@@ -42,14 +53,7 @@ renamed as (
         {{ clean_text('oasys_offender_pk') }} as oasys_offender_pk,
 
         -- person
-        {{ all_forenames(['forename_1', 'forename_2']) }} as forenames,
-        {{ clean_name('family_name') }} as last_name,
-        date_of_birth,
-        {{ standardise_sex('gender') }} as sex,
-        {{ standardise_pnc('pnc') }} as pnc,
-        {{ standardise_cro('cro') }} as cro,
-        {{ standardise_noms_number('prison_number') }} as noms_number,
-        {{ standardise_crn('crn') }} as crn,
+        {{ person_cleaned(person, defect_rules) }},
 
         -- assessment
         assessment_date,
@@ -76,15 +80,7 @@ final as (
         record_id,
         assessment_id,
         oasys_offender_pk,
-        {{ first_forename('forenames') }} as first_name,
-        {{ other_forenames('forenames') }} as middle_names,
-        last_name,
-        date_of_birth,
-        sex,
-        pnc,
-        cro,
-        noms_number,
-        crn,
+        {{ person_columns(person) }},
         assessment_date,
         assessment_type,
         need_accommodation,

@@ -6,6 +6,12 @@
     'last_name': {'kind': 'name'},
     'birth_date': {'kind': 'date', 'dob': true},
 } -%}
+{#- The person columns (macros/person_columns.sql): staging column <- landing column. -#}
+{%- set person = {
+    'forenames': ['first_name'],
+    'last_name': 'last_name',
+    'date_of_birth': 'birth_date',
+} -%}
 
 with
 
@@ -20,9 +26,7 @@ renamed as (
     select
         alias_id,
         {{ clean_text('journey_record_id') }} as journey_record_id,
-        {{ all_forenames(['first_name']) }} as forenames,
-        {{ clean_name('last_name') }} as last_name,
-        birth_date as date_of_birth,
+        {{ person_cleaned(person, defect_rules) }},
         value_defects
 
     from checked

@@ -20,6 +20,17 @@
     },
     'ethnicity_code': {'kind': 'ethnicity'},
 } -%}
+{#- The person columns (macros/person_columns.sql): staging column <- landing column. -#}
+{%- set person = {
+    'forenames': ['first_name', 'middle_names'],
+    'last_name': 'last_name',
+    'date_of_birth': 'birth_date',
+    'sex': 'sex_code',
+    'pnc': 'pnc_id',
+    'cro': 'cro_number',
+    'noms_number': 'prison_number',
+    'ethnic_group': 'ethnicity_code',
+} -%}
 
 with
 
@@ -37,14 +48,7 @@ renamed as (
         {{ clean_text('offender_id') }} as offender_id,
 
         -- person
-        {{ all_forenames(['first_name', 'middle_names']) }} as forenames,
-        {{ clean_name('last_name') }} as last_name,
-        birth_date as date_of_birth,
-        {{ standardise_sex('sex_code') }} as sex,
-        {{ standardise_pnc('pnc_id') }} as pnc,
-        {{ standardise_cro('cro_number') }} as cro,
-        {{ standardise_noms_number('prison_number') }} as noms_number,
-        {{ ethnic_group('ethnicity_code') }} as ethnic_group,
+        {{ person_cleaned(person, defect_rules) }},
 
         -- journey
         reception_date,
@@ -63,15 +67,7 @@ final as (
         record_id,
         booking_id,
         offender_id,
-        {{ first_forename('forenames') }} as first_name,
-        {{ other_forenames('forenames') }} as middle_names,
-        last_name,
-        date_of_birth,
-        sex,
-        pnc,
-        cro,
-        noms_number,
-        ethnic_group,
+        {{ person_columns(person) }},
         reception_date,
         release_date,
         establishment_code,

@@ -23,6 +23,17 @@
     'sentence_date': {'kind': 'date'},
     'custodial_days': {'kind': 'range', 'min': 0},
 } -%}
+{#- The person columns (macros/person_columns.sql): staging column <- landing column. -#}
+{%- set person = {
+    'forenames': ['first_name', 'middle_name'],
+    'last_name': 'surname',
+    'date_of_birth': 'date_of_birth',
+    'sex': 'gender',
+    'postcode': 'postcode',
+    'pnc': 'pnc_id',
+    'asn': 'asn',
+    'ethnic_group': 'ethnicity',
+} -%}
 
 with
 
@@ -44,14 +55,7 @@ renamed as (
         -- person
         coalesce(is_company, false) as is_company,
         not coalesce(is_company, false) as is_person,
-        {{ all_forenames(['first_name', 'middle_name']) }} as forenames,
-        {{ clean_name('surname') }} as last_name,
-        date_of_birth,
-        {{ standardise_sex('gender') }} as sex,
-        {{ standardise_postcode('postcode') }} as postcode,
-        {{ standardise_pnc('pnc_id') }} as pnc,
-        {{ standardise_asn('asn') }} as asn,
-        {{ ethnic_group('ethnicity') }} as ethnic_group,
+        {{ person_cleaned(person, defect_rules) }},
 
         -- case
         {{ clean_text('case_type') }} as case_type,
@@ -77,16 +81,7 @@ final as (
         case_number,
         is_company,
         is_person,
-        {{ first_forename('forenames') }} as first_name,
-        {{ other_forenames('forenames') }} as middle_names,
-        last_name,
-        date_of_birth,
-        sex,
-        postcode,
-        {{ postcode_outcode('postcode') }} as postcode_outcode,
-        pnc,
-        asn,
-        ethnic_group,
+        {{ person_columns(person) }},
         case_type,
         date_received,
         offence_category,
