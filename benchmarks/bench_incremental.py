@@ -6,7 +6,7 @@ linked incrementally and in full by the pipeline's link_release.
 
 Takes the records of a release that has been through dbt (intermediate.int_person_records
 of its warehouse, e.g. the ~200k drop `xjs synth --people 45000 --seed 9` after `xjs run`)
-and its model.json, then in one process:
+and its model.json, then, each link_release in a fresh process:
 
 1. release A = those records, linked by link_release (a full prediction that writes
    A's incremental state, linkage/incremental.py);
@@ -14,13 +14,14 @@ and its model.json, then in one process:
    forename or PNC), --removed % removed and --added % added (copies of existing records
    under new record ids, with a changed surname);
 3. B linked twice, person ids carried over from A: incrementally (A's folder holds its
-   state) and in full (XJS_INCREMENTAL=0: Splink's own predict). Both must write the same
-   xjs_link.parquet and pairs.parquet, byte for byte (checked).
+   state) and in full (XJS_INCREMENTAL=0: Splink's own predict), in that order
+   (--full-first: the other). Both must write the same xjs_link.parquet and
+   pairs.parquet, byte for byte (checked; the exit status is 1 when they do not).
 
 Every run uses the pinned model (no training, the same in both modes) and no dashboards.
-Prints one line per run and linkage stage (wall seconds, CPU seconds, peak RSS of the
-process during it), the speed-up of B's linkage and of its prediction stage, and a JSON
-summary. Memory: run it under the watchdog, e.g.
+Prints one line per run and linkage stage (wall seconds, CPU seconds, peak RSS of this
+process and the run's, benchmarks/memory.py), the speed-up of B's linkage and of its
+prediction stage, and a JSON summary. Memory: run it under the watchdog, e.g.
 `/work/prompts/memcap.sh 8 .venv/bin/python -m benchmarks.bench_incremental ...`.
 """
 
@@ -29,8 +30,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from unittest import mock
 
@@ -89,32 +92,51 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _link(con, table: str, out: Path, model: Path, previous: Path | None, full: bool) -> dict:
-    """link_release of one release (XJS_INCREMENTAL=0 when full); its prediction_* metadata."""
-    with mock.patch.dict(os.environ, {incremental.ENABLED_ENV: "0"} if full else {}):
-        result = link_release(
-            con,
-            table,
-            out,
-            previous_link_path=previous,
-            pinned_model=model,
-            dashboards=False,
-            root=out.parent,
-        )
+def _link(records: Path, table: str, out: Path, model: Path, previous, full: bool):
+    """link_release of one release, in the process it runs in (XJS_INCREMENTAL=0 when
+    full), inside stage `out.parent.name`; (its prediction_* metadata, the stages)."""
+    backend.quiet_splink()
+    con = duckdb.connect(str(records), read_only=True)
+    env = {incremental.ENABLED_ENV: "0"} if full else {}
+    try:
+        with mock.patch.dict(os.environ, env), stage(out.parent.name):
+            result = link_release(
+                con,
+                table,
+                out,
+                previous_link_path=previous,
+                pinned_model=model,
+                dashboards=False,
+                root=out.parent,
+            )
+    finally:
+        con.close()
     prediction = {k: v for k, v in result.training.items() if k.startswith("prediction_")}
-    return {"records": result.records, "comparisons": result.comparisons, **prediction}
+    meta = {"records": result.records, "comparisons": result.comparisons, **prediction}
+    return meta, recorded()
+
+
+def _in_fresh_process(*args):
+    """_link in a process of its own: in one process, a link_release after others ran
+    slower than the same run in a fresh one, whichever mode it was, so each starts alike."""
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        return pool.submit(_link, *args).result()
 
 
 def run(args: argparse.Namespace) -> dict:
-    backend.quiet_splink()
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-incremental-"))
+    work.mkdir(parents=True, exist_ok=True)
+    records = work / "records.duckdb"  # tables a and b, read by each run's process
     outs = {name: work / name / "linkage" for name in RUNS}
     model = Path(args.model)
     summary: dict = {"changed_percent": args.changed}
+    stages_seen = []
     with RssSampler() as sampler:
-        con = duckdb.connect()
-        try:
-            with stage("bench:read_and_change"):
+        with stage("bench:read_and_change"):
+            records.unlink(missing_ok=True)
+            con = duckdb.connect(str(records))
+            try:
                 cols = ", ".join(MODEL_INPUT_COLUMNS)
                 con.execute(f"ATTACH '{args.warehouse}' AS wh (READ_ONLY)")
                 con.execute(
@@ -123,21 +145,19 @@ def run(args: argparse.Namespace) -> dict:
                 con.execute("DETACH wh")
                 sql = next_release_sql("a", args.changed, args.removed, args.added)
                 con.execute(f"CREATE TABLE b AS {sql}")
-            with stage("A"):
-                summary["A"] = _link(con, "a", outs["A"], model, None, full=False)
-            previous = outs["A"] / layout.XJS_LINK_FILE
-            with stage("B_incremental"):
-                summary["B_incremental"] = _link(
-                    con, "b", outs["B_incremental"], model, previous, full=False
-                )
-            with stage("B_full"):
-                summary["B_full"] = _link(con, "b", outs["B_full"], model, previous, full=True)
-        finally:
-            con.close()
+            finally:
+                con.close()
+        stages_seen += recorded()
+        previous = outs["A"] / layout.XJS_LINK_FILE
+        plan = [("A", "a", None, False), ("B_incremental", "b", previous, False)]
+        plan.insert(1 if args.full_first else 2, ("B_full", "b", previous, True))
+        for name, table, prev, full in plan:
+            summary[name], stages = _in_fresh_process(records, table, outs[name], model, prev, full)
+            stages_seen += stages
     samples = sampler.samples
-    runs = {st.name: st for st in recorded() if st.name in RUNS}
+    runs = {st.name: st for st in stages_seen if st.name in RUNS}
     stages = {}
-    for st in recorded():
+    for st in stages_seen:
         owner = next((r for r, s in runs.items() if s.started <= st.started <= s.ended), None)
         if st.name in RUNS or st.name.startswith("bench:"):
             key = st.name
@@ -171,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--removed", type=float, default=0.5, help="%% of records removed")
     parser.add_argument("--added", type=float, default=0.5, help="%% of records added")
     parser.add_argument("--work", help="folder for the three runs' outputs")
+    parser.add_argument("--full-first", action="store_true", help="link B in full first")
     args = parser.parse_args(argv)
     summary = run(args)
     for name, st in summary["stages"].items():

@@ -25,7 +25,9 @@ release stores the comparison vectors of all its candidate pairs, and the next o
 
 The result has exactly the rows and columns of linker.inference.predict() on the
 same release (tests/test_incremental.py proves it on a three-release sequence), so
-the relatives guard and clustering run on it unchanged.
+the relatives guard and clustering run on it unchanged. linkage/pipeline.py scores
+every release through predict_pairs, the previous verified release's linkage folder
+as previous_dir, unless ENABLED_ENV turns it off (then Splink's own predict, no state).
 
 The comparison vectors are reusable whatever the trained m and u (a retrained model
 still reuses them); they are not when what produces them differs: the comparison

@@ -534,9 +534,9 @@ def link_release(
     dashboards, Splink's comparison viewer and cluster studio (from a sample).
     Also the incremental state (incremental.STATE_FILES) the next release reuses.
     previous_link_path: the previous release's xjs_link.parquet, to carry person ids
-    over; its folder's incremental state, when there and reusable, spares scoring the
-    pairs of unchanged records afresh (the same pairs and weights as in full; metadata
-    training.prediction_mode and the counts). pinned_model: a trained model.json to
+    over; its folder's incremental state, when there and reusable, spares comparing
+    the pairs of unchanged records again (the same pairs and weights as in full;
+    metadata training.prediction_mode and the counts). pinned_model: a trained model.json to
     reuse instead of training (recorded in the metadata). fallback: a model.json to
     use, with a warning in the metadata, when training cannot estimate enough; without
     one, such a release stops with training.TrainingError before writing anything. A

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from dbt_invoke import run_dbt
+from record_changes import record_changes
 from splink import Linker
 
 from contracts.landing import LANDING_TABLES, PERSON_RECORD_TABLES
@@ -193,19 +194,9 @@ def _expected_counts(previous: pa.Table, current: pa.Table) -> dict[str, int]:
     try:
         con.register("p", pa.concat_tables(_inputs(previous).values()))
         con.register("c", pa.concat_tables(_inputs(current).values()))
-        row = con.sql(
-            """SELECT
-              count(*) FILTER (WHERE p.unique_id IS NOT NULL AND c.unique_id IS NOT NULL
-                               AND p IS NOT DISTINCT FROM c),
-              count(*) FILTER (WHERE p.unique_id IS NOT NULL AND c.unique_id IS NOT NULL
-                               AND p IS DISTINCT FROM c),
-              count(*) FILTER (WHERE p.unique_id IS NULL),
-              count(*) FILTER (WHERE c.unique_id IS NULL)
-            FROM p FULL OUTER JOIN c USING (unique_id)"""
-        ).fetchall()[0]
+        return record_changes(con, "p", "c")
     finally:
         con.close()
-    return dict(zip(("unchanged", "changed", "new", "removed"), map(int, row), strict=True))
 
 
 def _assert_same(results: dict) -> None:

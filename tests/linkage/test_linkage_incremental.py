@@ -17,6 +17,7 @@ import shutil
 import duckdb
 import pytest
 from linkage_fixture_records import load_records, make_person_records
+from record_changes import record_changes
 
 from benchmarks.bench_incremental import next_release_sql
 from linkage import blocking, incremental, settings
@@ -87,19 +88,8 @@ def _expected_counts(con, before: str, after: str) -> dict[str, int]:
     """Records unchanged, changed, new and removed, comparing the model feature rows."""
     con.execute("CREATE OR REPLACE TEMP TABLE nicknames (short VARCHAR, formal VARCHAR)")
     con.executemany("INSERT INTO nicknames VALUES (?, ?)", nickname_rows())
-    row = con.sql(
-        f"""WITH p AS ({features_sql(before)}), c AS ({features_sql(after)})
-        SELECT
-          count(*) FILTER (WHERE p.unique_id IS NOT NULL AND c.unique_id IS NOT NULL
-                           AND p IS NOT DISTINCT FROM c),
-          count(*) FILTER (WHERE p.unique_id IS NOT NULL AND c.unique_id IS NOT NULL
-                           AND p IS DISTINCT FROM c),
-          count(*) FILTER (WHERE p.unique_id IS NULL),
-          count(*) FILTER (WHERE c.unique_id IS NULL)
-        FROM p FULL OUTER JOIN c USING (unique_id)"""
-    ).fetchall()[0]
-    keys = ("records_unchanged", "records_changed", "records_new", "records_removed")
-    return {f"prediction_{k}": int(v) for k, v in zip(keys, row, strict=True)}
+    changes = record_changes(con, f"({features_sql(before)})", f"({features_sql(after)})")
+    return {f"prediction_records_{k}": v for k, v in changes.items()}
 
 
 def test_releases_2_and_3_predict_incrementally(con, incremental_run):

@@ -1,0 +1,25 @@
+"""What changed between two releases' records, worked out independently of
+linkage/incremental.py: the counts the incremental tests hold its own counts to."""
+
+from __future__ import annotations
+
+import duckdb
+
+KINDS = ("unchanged", "changed", "new", "removed")
+
+
+def record_changes(con: duckdb.DuckDBPyConnection, previous: str, current: str) -> dict[str, int]:
+    """Records unchanged, changed, new and removed, by unique_id, comparing whole feature
+    rows; previous and current: tables or parenthesised queries on con."""
+    row = con.sql(
+        f"""WITH p AS (SELECT * FROM {previous}), c AS (SELECT * FROM {current})
+        SELECT
+          count(*) FILTER (WHERE p.unique_id IS NOT NULL AND c.unique_id IS NOT NULL
+                           AND p IS NOT DISTINCT FROM c),
+          count(*) FILTER (WHERE p.unique_id IS NOT NULL AND c.unique_id IS NOT NULL
+                           AND p IS DISTINCT FROM c),
+          count(*) FILTER (WHERE p.unique_id IS NULL),
+          count(*) FILTER (WHERE c.unique_id IS NULL)
+        FROM p FULL OUTER JOIN c USING (unique_id)"""
+    ).fetchall()[0]
+    return dict(zip(KINDS, map(int, row), strict=True))
