@@ -25,7 +25,9 @@ release stores the comparison vectors of all its candidate pairs, and the next o
 
 The result has exactly the rows and columns of linker.inference.predict() on the
 same release (tests/test_incremental.py proves it on a three-release sequence), so
-the relatives guard and clustering run on it unchanged.
+the relatives guard and clustering run on it unchanged. linkage/pipeline.py scores
+every release through predict_pairs, the previous verified release's linkage folder
+as previous_dir, unless ENABLED_ENV turns it off (then Splink's own predict, no state).
 
 The comparison vectors are reusable whatever the trained m and u (a retrained model
 still reuses them); they are not when what produces them differs: the comparison
@@ -46,6 +48,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -79,6 +82,9 @@ STATE_VERSION = 2
 
 FULL = "full"
 INCREMENTAL = "incremental"
+# XJS_INCREMENTAL=0 (or false/no/off): every release predicts in full with Splink's own
+# predict and writes no state (the escape hatch, and the reference the tests compare with).
+ENABLED_ENV = "XJS_INCREMENTAL"
 
 # Why a release predicted in full (or REASON_REUSED when it did not).
 REASON_REUSED = "reused"
@@ -92,6 +98,7 @@ REASON_COLUMNS = "input_columns_changed"
 REASON_COMPARISONS = "comparisons_changed"
 REASON_RULES = "prediction_rules_changed"
 REASON_LINK_TYPE = "link_type_changed"
+REASON_DISABLED = "incremental_disabled"  # ENABLED_ENV turned it off
 # The order in which a fingerprint difference is named (the first that differs).
 _FINGERPRINT_REASONS = (
     ("state_version", REASON_STATE_VERSION),
@@ -125,6 +132,32 @@ class Scored:
     def as_dict(self) -> dict:
         """JSON-ready counts (no predictions table)."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "predictions"}
+
+    def metadata(self) -> dict:
+        """What the release's linkage metadata records of its prediction: the mode, why it
+        was full (None when incremental) and counts; no seconds, so a re-run's are equal."""
+        return {
+            "mode": self.mode,
+            "fallback_reason": None if self.mode == INCREMENTAL else self.reason,
+            "reused_pairs": self.reused_pairs,
+            "new_pairs": self.pairs - self.reused_pairs,
+            "records_unchanged": self.unchanged,
+            "records_changed": self.changed,
+            "records_new": self.new,
+            "records_removed": self.removed,
+        }
+
+
+def enabled() -> bool:
+    """False when ENABLED_ENV says 0, false, no or off (default: on)."""
+    return os.environ.get(ENABLED_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def clear_state(out_dir: Path) -> None:
+    """Remove a folder's STATE_FILES (a run that writes none must not leave an older
+    run's for the next release; the JSON first, as it is what vouches for the others)."""
+    for name in reversed(STATE_FILES):
+        (Path(out_dir) / name).unlink(missing_ok=True)
 
 
 def _q(name: str) -> str:

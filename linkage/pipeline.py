@@ -3,7 +3,8 @@
 The steps of link_release, each a function here and each a named stage
 (xjs.stages; their seconds also in the metadata's "timings"): read and check the
 records (linkage:read: read_records, _source_inputs); train or reuse a model
-(linkage:training); score (linkage:prediction) and guard (linkage:relatives_guard);
+(linkage:training); score (linkage:prediction: incremental.py, reusing the previous
+release's comparison vectors where it can) and guard (linkage:relatives_guard);
 cluster (linkage:clustering); assign person ids (linkage:stable_ids); the quality
 figures (linkage:quality); write the lookup, the pairs, the model and the metadata
 (linkage:write). The linkage-quality report is rendered later, from these files, by
@@ -41,6 +42,7 @@ from linkage import (
     backend,
     blocking,
     clustering,
+    incremental,
     predict,
     quality,
     relatives,
@@ -355,11 +357,33 @@ def _train(
     return trained, report_.as_dict()
 
 
+def _predict(linker: Linker, n_records: int, chunks: int, out_dir: Path, previous_dir):
+    """Splink's raw predictions of the release (incremental.Scored): incremental from the
+    previous release's state where it can be reused, else in full, writing this release's
+    state into out_dir; with incremental.ENABLED_ENV off, Splink's own predict, no state."""
+    if incremental.enabled():
+        return incremental.predict_pairs(linker, out_dir, previous_dir, (chunks, 1))
+    raw = predict.predict_pairs(linker, chunks)
+    (pairs,) = raw.as_duckdbpyrelation().aggregate("count(*)").fetchall()[0]
+    return incremental.Scored(
+        raw, incremental.FULL, incremental.REASON_DISABLED, n_records, new=n_records, pairs=pairs
+    )
+
+
 def _score(
-    db_api, sdfs: list, n_records: int, trained: dict, params: dict, sql_dialect: str, out_dir: Path
+    db_api,
+    sdfs: list,
+    n_records: int,
+    trained: dict,
+    params: dict,
+    sql_dialect: str,
+    out_dir: Path,
+    previous_dir: Path | None,
 ) -> tuple[Linker, dict, object]:
     """Score the candidate pairs with the model (without oversized prediction rules,
-    recorded in params), chunked where one pass would not fit (predict.num_chunks).
+    recorded in params), chunked where one pass would not fit (predict.num_chunks),
+    reusing the previous release's comparison vectors where it can (_predict; the
+    mode, fallback reason and counts recorded in params as prediction_*).
     Returns (linker, scoring settings, Splink's predictions)."""
     scoring, dropped = _scoring_settings(sdfs, trained, n_records, sql_dialect)
     params["prediction_rules_dropped"] = dropped
@@ -369,8 +393,9 @@ def _score(
     report.save_model_charts(linker, out_dir)
     chunks = predict.num_chunks(n_records, db_api.xjs_limits.memory_limit)
     params["prediction_chunks"] = chunks
-    scored = predict.predict_pairs(linker, chunks)
-    return linker, scoring, scored
+    scored = _predict(linker, n_records, chunks, out_dir, previous_dir)
+    params.update({f"prediction_{k}": v for k, v in scored.metadata().items()})
+    return linker, scoring, scored.predictions
 
 
 def _guard(linker: Linker, scored) -> object:
@@ -507,20 +532,27 @@ def link_release(
     Writes out_dir/xjs_link.parquet, model.json, pairs.parquet (scored pairs, for
     evaluation), linkage_metadata.json, charts.json (for the report) and, with
     dashboards, Splink's comparison viewer and cluster studio (from a sample).
+    Also the incremental state (incremental.STATE_FILES) the next release reuses.
     previous_link_path: the previous release's xjs_link.parquet, to carry person ids
-    over. pinned_model: a trained model.json to reuse instead of training (recorded in
-    the metadata). fallback: a model.json to use, with a warning in the metadata, when
-    training cannot estimate enough; without one, such a release stops with
-    training.TrainingError before writing anything. A release of 0 or 1 records needs
-    no model: each record is a person. root: the data directory, whose tmp/ holds
-    Splink's scratch database and DuckDB's spill files (xjs.limits); default: the one
-    out_dir lies in (or the folder above out_dir).
+    over; its folder's incremental state, when there and reusable, spares comparing
+    the pairs of unchanged records again (the same pairs and weights as in full;
+    metadata training.prediction_mode and the counts). pinned_model: a trained model.json to
+    reuse instead of training (recorded in the metadata). fallback: a model.json to
+    use, with a warning in the metadata, when training cannot estimate enough; without
+    one, such a release stops with training.TrainingError before writing anything. A
+    release of 0 or 1 records needs no model: each record is a person. root: the data
+    directory, whose tmp/ holds Splink's scratch database and DuckDB's spill files
+    (xjs.limits); default: the one out_dir lies in (or the folder above out_dir).
     """
     started = time.monotonic()
     timings: dict[str, float] = {}
     backend.quiet_splink()
     out_dir = layout.secure_dir(out_dir)  # record ids and values: owner-only
     atomic.clean_temp(out_dir)  # leftovers of a killed run
+    # the folder's incremental state is this run's or none (a release of 0 or 1 records,
+    # or XJS_INCREMENTAL=0, writes none): the next release never reuses an older run's
+    incremental.clear_state(out_dir)
+    previous_dir = Path(previous_link_path).parent if previous_link_path is not None else None
     db_api = backend.make_db_api(_default_root(out_dir) if root is None else root)
     db = backend.connection(db_api)
     try:
@@ -542,7 +574,9 @@ def link_release(
                     trained, params = _train(sdfs, n, seed, dialect, fallback)
                 faults.kill_point("linkage:after_training")
             with _timed(timings, "linkage:prediction"):
-                linker, scoring, scored = _score(db_api, sdfs, n, trained, params, dialect, out_dir)
+                linker, scoring, scored = _score(
+                    db_api, sdfs, n, trained, params, dialect, out_dir, previous_dir
+                )
             with _timed(timings, "linkage:relatives_guard"):
                 predictions = _guard(linker, scored)
             with _timed(timings, "linkage:clustering"):

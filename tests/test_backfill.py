@@ -38,6 +38,19 @@ def test_three_releases_backfill_in_order_with_person_ids_carried_over(tmp_path,
     assert second["previous_release"] == RELEASES[0]
     assert third["previous_release"] == RELEASES[1]
     assert second["persons_kept"] > 0 and third["persons_kept"] > 0
+    # the asset shows how each release predicted: the first in full, the next from the
+    # previous release's state (linkage/incremental.py)
+    assert (first["prediction_mode"], first["prediction_fallback_reason"]) == (
+        "full",
+        "no_previous_release",
+    )
+    for later in (second, third):
+        assert (later["prediction_mode"], later["prediction_fallback_reason"]) == (
+            "incremental",
+            "none",
+        )
+        pairs = later["prediction_reused_pairs"] + later["prediction_new_pairs"]
+        assert pairs == later["comparisons"]
 
     links = {r: pd.read_parquet(layout.xjs_link_path(tmp_path, r)) for r in RELEASES}
     key = ["source_table", "record_id"]

@@ -20,11 +20,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from dbt_invoke import run_dbt
+from record_changes import record_changes
 from splink import Linker
 
 from contracts.landing import LANDING_TABLES, PERSON_RECORD_TABLES
 from linkage import backend, clustering, incremental, relatives, training
-from linkage.blocking import NAME_BLOCK_CAP, NAME_BLOCKS
 from linkage.features import MODEL_INPUT_COLUMNS, features_sql
 from linkage.nicknames import nickname_rows
 from linkage.settings import THRESHOLDS
@@ -189,27 +189,14 @@ def _release(
 
 
 def _expected_counts(previous: pa.Table, current: pa.Table) -> dict[str, int]:
-    """Records unchanged, changed, new and removed, by comparing the feature rows (a
-    name block's size by which side of the cap it is on: all that blocking reads)."""
-    sides = ", ".join(f"{c} <= {NAME_BLOCK_CAP} AS {c}" for c in NAME_BLOCKS)
+    """Records unchanged, changed, new and removed, by comparing the feature rows."""
     con = duckdb.connect()
     try:
-        for name, table in (("p", previous), ("c", current)):
-            con.register(f"{name}_rows", pa.concat_tables(_inputs(table).values()))
-            con.execute(f"CREATE TABLE {name} AS SELECT * REPLACE ({sides}) FROM {name}_rows")
-        row = con.sql(
-            """SELECT
-              count(*) FILTER (WHERE p.unique_id IS NOT NULL AND c.unique_id IS NOT NULL
-                               AND p IS NOT DISTINCT FROM c),
-              count(*) FILTER (WHERE p.unique_id IS NOT NULL AND c.unique_id IS NOT NULL
-                               AND p IS DISTINCT FROM c),
-              count(*) FILTER (WHERE p.unique_id IS NULL),
-              count(*) FILTER (WHERE c.unique_id IS NULL)
-            FROM p FULL OUTER JOIN c USING (unique_id)"""
-        ).fetchall()[0]
+        con.register("p", pa.concat_tables(_inputs(previous).values()))
+        con.register("c", pa.concat_tables(_inputs(current).values()))
+        return record_changes(con, "p", "c")
     finally:
         con.close()
-    return dict(zip(("unchanged", "changed", "new", "removed"), map(int, row), strict=True))
 
 
 def _assert_same(results: dict) -> None:

@@ -117,6 +117,13 @@ def xjs_link(
         f"previous release {previous or 'none'}"
     )
     stable = result.stable_ids.as_dict()
+    # incremental or full prediction, why full, and the counts (linkage.pipeline._score);
+    # a release of 0 or 1 records scores nothing and has none
+    prediction = {
+        k: "none" if v is None else v
+        for k, v in result.training.items()
+        if k.startswith("prediction_") and not isinstance(v, list)
+    }
     return dg.MaterializeResult(
         metadata={
             "records": result.records,
@@ -135,6 +142,8 @@ def xjs_link(
             "training_status": result.training.get("status", "trained"),
             "training_skipped": len(result.training.get("skipped", [])),
             "training_warnings": len(result.training.get("warnings", [])),
+            "prediction_mode": "none",
+            **prediction,
             "prediction_rules_dropped": len(result.training.get("prediction_rules_dropped", [])),
             "model_fallback": result.training.get("fallback_model") or "none",
             "seconds": round(result.seconds, 1),

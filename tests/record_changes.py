@@ -1,0 +1,31 @@
+"""What changed between two releases' records, worked out independently of
+linkage/incremental.py: the counts the incremental tests hold its own counts to."""
+
+from __future__ import annotations
+
+import duckdb
+
+from linkage.blocking import NAME_BLOCK_CAP, NAME_BLOCKS
+
+KINDS = ("unchanged", "changed", "new", "removed")
+
+
+def record_changes(con: duckdb.DuckDBPyConnection, previous: str, current: str) -> dict[str, int]:
+    """Records unchanged, changed, new and removed, by unique_id, comparing whole feature
+    rows (a name block's size by which side of the cap it is on: all that blocking
+    reads of it); previous and current: tables or parenthesised queries on con."""
+    columns = con.sql(f"SELECT * FROM {previous} LIMIT 0").columns
+    sides = [f"{c} <= {NAME_BLOCK_CAP} AS {c}" for c in NAME_BLOCKS if c in columns]
+    select = f"SELECT * REPLACE ({', '.join(sides)})" if sides else "SELECT *"
+    row = con.sql(
+        f"""WITH p AS ({select} FROM {previous}), c AS ({select} FROM {current})
+        SELECT
+          count(*) FILTER (WHERE p.unique_id IS NOT NULL AND c.unique_id IS NOT NULL
+                           AND p IS NOT DISTINCT FROM c),
+          count(*) FILTER (WHERE p.unique_id IS NOT NULL AND c.unique_id IS NOT NULL
+                           AND p IS DISTINCT FROM c),
+          count(*) FILTER (WHERE p.unique_id IS NULL),
+          count(*) FILTER (WHERE c.unique_id IS NULL)
+        FROM p FULL OUTER JOIN c USING (unique_id)"""
+    ).fetchall()[0]
+    return dict(zip(KINDS, map(int, row), strict=True))
