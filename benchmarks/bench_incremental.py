@@ -21,8 +21,8 @@ and its model.json, then, each link_release in a fresh process:
 Every run uses the pinned model (no training, the same in both modes) and no dashboards.
 Prints one line per run and linkage stage (wall seconds, CPU seconds, peak RSS of this
 process and the run's, benchmarks/memory.py), the speed-up of B's linkage and of its
-prediction stage, and a JSON summary. Memory: run it under the watchdog, e.g.
-`/work/prompts/memcap.sh 8 .venv/bin/python -m benchmarks.bench_incremental ...`.
+prediction stage, and a JSON summary. Memory: DuckDB's limits of xjs/limits.py
+(XJS_DUCKDB_MEMORY_LIMIT), as in the pipeline.
 """
 
 from __future__ import annotations
