@@ -2,7 +2,7 @@
 
 The steps of link_release, each a function here and each a named stage
 (xjs.stages; their seconds also in the metadata's "timings"): read and check the
-records (linkage:read: read_records, _source_inputs); train or reuse a model
+records (linkage:read: read_records, source_inputs); train or reuse a model
 (linkage:training); score (linkage:prediction: incremental.py, reusing the previous
 release's comparison vectors where it can) and guard (linkage:relatives_guard);
 cluster (linkage:clustering); assign person ids (linkage:stable_ids); the quality
@@ -85,7 +85,7 @@ LINK = "__xjs_link"  # the lookup, with unique_id
 PREVIOUS = "__xjs_previous"
 
 
-def _input_table(source: str) -> str:
+def input_table(source: str) -> str:
     return f"__xjs_input_{source}"
 
 
@@ -183,8 +183,8 @@ def read_records(
     return {s: int(counts[s]) for s in PERSON_RECORD_TABLES if counts.get(s)}
 
 
-def _source_inputs(db: duckdb.DuckDBPyConnection, sources: list[str]) -> None:
-    """Model features of every record (FEATURES) and per source table (_input_table),
+def source_inputs(db: duckdb.DuckDBPyConnection, sources: list[str]) -> None:
+    """Model features of every record (FEATURES) and per source table (input_table),
     each source's rows in unique_id order (insertion order kept for these, so Splink's
     seeded sampling sees the same tables every run)."""
     db.execute("CREATE OR REPLACE TABLE nicknames (short VARCHAR, formal VARCHAR)")
@@ -197,7 +197,7 @@ def _source_inputs(db: duckdb.DuckDBPyConnection, sources: list[str]) -> None:
         )
         for source in sources:
             db.execute(
-                f"CREATE OR REPLACE TABLE {_input_table(source)} AS SELECT * FROM {FEATURES}"
+                f"CREATE OR REPLACE TABLE {input_table(source)} AS SELECT * FROM {FEATURES}"
                 f" WHERE source_table = '{source}' ORDER BY unique_id"
             )
     finally:
@@ -243,7 +243,7 @@ def _dashboards(
     for source in sources:
         table = f"__xjs_dash_{source}"
         db.execute(
-            f"""CREATE OR REPLACE TABLE {table} AS SELECT * FROM {_input_table(source)}
+            f"""CREATE OR REPLACE TABLE {table} AS SELECT * FROM {input_table(source)}
             WHERE unique_id IN (SELECT unique_id FROM __xjs_dash_ids) ORDER BY unique_id"""
         )
         if db.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]:
@@ -558,7 +558,7 @@ def link_release(
     try:
         with _timed(timings, "linkage:read"):
             by_source = read_records(con, records_table, db)
-            _source_inputs(db, list(by_source))
+            source_inputs(db, list(by_source))
         n = sum(by_source.values())
         log.info("linking %d records from %d sources", n, len(by_source))
         dialect = db_api.sql_dialect.sql_dialect_str
@@ -567,7 +567,7 @@ def link_release(
         if n < 2:
             linked = _nothing_to_link(db)
         else:
-            sdfs = [db_api.register(_input_table(s), dataset_display_name=s) for s in by_source]
+            sdfs = [db_api.register(input_table(s), dataset_display_name=s) for s in by_source]
             with _timed(timings, "linkage:training"):
                 faults.kill_point("linkage:before_training")
                 if trained is None:

@@ -85,3 +85,21 @@ def test_the_capped_rule_counts_at_most_its_cap_as_its_largest_block():
     db_api = DuckDBAPI(con)
     sdf = db_api.register("features")
     assert blocking.largest_block_pairs([sdf], NAME_RULE) == CAP * (CAP - 1) // 2
+
+
+def test_the_cap_cost_benchmark_scores_exactly_what_the_cap_leaves_out():
+    # benchmarks/bench_cap_cost.py: pairs of a block over the cap with a DOB missing on
+    # one side, none of a block at the cap (those the capped rule scores whole)
+    from splink.blocking_rule_library import CustomRule
+
+    from benchmarks.bench_cap_cost import capped_out_rule
+
+    con = duckdb.connect()
+    at_cap = [("ANNA", "NOWAK", None)] * CAP
+    over = [("JOHN", "SMITH", "1980-03-04"), ("JOHN", "SMITH", "1991-03-04")]
+    over += [("JOHN", "SMITH", None)] * (CAP + 8)
+    _features(con, at_cap + over)
+    n = len(over)
+    both_dated = 1
+    capped_out = CustomRule(capped_out_rule("name_block_size"))
+    assert _pairs(con, capped_out) == n * (n - 1) // 2 - both_dated

@@ -10,7 +10,7 @@ from linkage_fixture_records import make_person_records
 from splink.internals.linker_components.training import LinkerTraining
 
 from linkage import backend, training
-from linkage.pipeline import _input_table, _source_inputs, read_records
+from linkage.pipeline import input_table, read_records, source_inputs
 from xjs import stages
 
 
@@ -72,8 +72,8 @@ def test_every_em_session_runs_with_the_pair_budget(records, monkeypatch):
         db, con = backend.connection(db_api), duckdb.connect()
         con.register("records", records)
         by_source = read_records(con, "records", db)
-        _source_inputs(db, list(by_source))
-        sdfs = [db_api.register(_input_table(s), dataset_display_name=s) for s in by_source]
+        source_inputs(db, list(by_source))
+        sdfs = [db_api.register(input_table(s), dataset_display_name=s) for s in by_source]
         n = sum(by_source.values())
         outcome = training.train(sdfs, n, seed=42, sql_dialect="duckdb")
     finally:
