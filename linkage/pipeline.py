@@ -274,8 +274,9 @@ def _dashboards(
 
 
 def fallback_model(root: Path, release_id: str) -> Path | None:
-    """The model.json of the newest earlier release that has a lookup and a model with
-    estimated parameters (trained, pinned or itself a fallback; not an untrained one)."""
+    """The model.json of the newest earlier release that has a verified lookup (xjs.verified)
+    and a model with estimated parameters (trained, pinned or itself a fallback; not an
+    untrained one)."""
     current = release_id
     while (earlier := layout.previous_release_with_link(root, current)) is not None:
         folder = layout.linkage_dir(root, earlier)

@@ -167,7 +167,7 @@ def em_options(n_records: int) -> dict[str, Any]:
 
 
 def u_max_pairs(n_records: int) -> float:
-    """1e7 sampled pairs where the data allows, else about a third of all pairs."""
+    """U_MAX_PAIRS sampled pairs where the data allows, else about a third of all pairs."""
     all_pairs = n_records * (n_records - 1) / 2
     return float(max(1.0, min(U_MAX_PAIRS, math.floor(all_pairs / 3))))
 

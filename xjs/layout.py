@@ -54,7 +54,9 @@ def linkage_dir(root: Path, release_id: str) -> Path:
     return release_dir(root, release_id) / "linkage"
 
 
-# The files of releases/<R>/linkage/ (internal, secure), named once. Code that works in an
+# The files of releases/<R>/linkage/ (internal, secure) that code outside their writer
+# names, named once; a file only its own module names is named there (linkage/: charts,
+# dashboards, incremental state; xjs.verified: the marker). Code that works in an
 # arbitrary linkage folder (linkage/, tests) joins these names; the rest calls linkage_file.
 XJS_LINK_FILE = "xjs_link.parquet"
 MODEL_FILE = "model.json"

@@ -1,5 +1,5 @@
 {#-
-    Use the folder's schema name as is (staging, intermediate, marts) rather
+    Use the folder's schema name as is (staging, quarantine, intermediate, marts) rather
     than dbt's default "<target schema>_<custom schema>": the warehouse holds one
     release, so there is no developer prefix to keep apart.
 -#}
