@@ -97,10 +97,6 @@ def run_log_path(root: Path, release_id: str, run_id: str) -> Path:
     return root / "logs" / check_release_id(release_id) / f"run-{run_id}.log"
 
 
-def quarantine_dir(root: Path, release_id: str) -> Path:
-    return release_dir(root, release_id) / "quarantine"
-
-
 def previous_release_with_link(root: Path, release_id: str) -> str | None:
     """The newest earlier release whose lookup passed its blocking checks: ids carry over from it.
 
