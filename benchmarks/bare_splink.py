@@ -1,7 +1,7 @@
 """Bare Splink on a release's feature table: the yardstick of the pipeline benchmark.
 
 The same model as the pipeline (linkage/settings.py: comparisons, prediction
-blocking rules, deterministic rules and their recall, EM rules; u's max_pairs
+blocking rules, deterministic rules, EM rules, the prior from scores; u's max_pairs
 from linkage/training.py), trained and scored with plain Splink 5 calls only:
 no Dagster, dbt, gates, relatives guard, stable ids or report. Its input is what
 the pipeline feeds Splink: linkage.features.features_sql over the release
@@ -36,11 +36,12 @@ from xjs.limits import duckdb_limits
 
 PREFIX = "bare:"
 FEATURES, PRIOR, U, EM = "bare:features", "bare:prior", "bare:u", "bare:em"
+PRIOR_FROM_SCORES = "bare:prior_from_scores"
 TRAINING, PREDICTION, CLUSTERING = "bare:training", "bare:prediction", "bare:clustering"
 # The stages whose sum is "bare Splink" in the ratios: Splink's own work on the features.
 SPLINK_STAGES = (TRAINING, PREDICTION, CLUSTERING)
-STAGES = (FEATURES, PRIOR, U, EM, TRAINING, PREDICTION, CLUSTERING)
-TRAINING_STEPS = (PRIOR, U, EM)  # inside TRAINING
+STAGES = (FEATURES, PRIOR, U, EM, PRIOR_FROM_SCORES, TRAINING, PREDICTION, CLUSTERING)
+TRAINING_STEPS = (PRIOR, U, EM, PRIOR_FROM_SCORES)  # inside TRAINING
 
 
 def pipeline_seed(root: Path, release_id: str) -> int:
@@ -104,8 +105,9 @@ def run_bare(root: Path, release_id: str, seed: int | None = None) -> dict:
         max_pairs = training.u_max_pairs(n)
         with stages.stage(TRAINING):
             with stages.stage(PRIOR):
+                # the lower bound EM starts from; the estimate follows EM, as in training
                 linker.training.estimate_probability_two_random_records_match(
-                    settings.DETERMINISTIC_RULES, recall=settings.DETERMINISTIC_RECALL
+                    settings.DETERMINISTIC_RULES, recall=1.0
                 )
             with stages.stage(U):
                 linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
@@ -114,6 +116,12 @@ def run_bare(root: Path, release_id: str, seed: int | None = None) -> dict:
                     linker.training.estimate_parameters_using_expectation_maximisation(
                         rule, **training.em_options(n)
                     )
+            with stages.stage(PRIOR_FROM_SCORES):
+                model = linker.misc.save_model_to_json()
+                prior, _, _ = training.prior_from_scores(sdfs, model, n)
+                if prior is not None:
+                    model["probability_two_random_records_match"] = prior
+                    linker = Linker(sdfs, model, log_level=backend.SPLINK_LOG_LEVEL)
         with stages.stage(PREDICTION):
             predictions = linker.inference.predict(warning_mode="never")
             comparisons = _count(con, f"SELECT count(*) FROM {predictions.physical_name}")

@@ -294,12 +294,11 @@ def _scoring_settings(
 ) -> tuple[dict, list[dict]]:
     """The model for scoring this release, without the prediction rules whose largest
     block would explode (blocking.block_budget); the dropped rules for the metadata."""
-    budget = blocking.block_budget(n_records)
     kept, dropped = [], []
     rule_dicts = trained["blocking_rules_to_generate_predictions"]
-    for rule, rule_dict in zip(settings.BLOCKING_RULES, rule_dicts, strict=True):
-        pairs = blocking.largest_block_pairs(sdfs, rule)
-        if pairs > budget:
+    sizes = blocking.oversized(sdfs, settings.BLOCKING_RULES, n_records)
+    for rule_dict, pairs in zip(rule_dicts, sizes, strict=True):
+        if pairs:
             dropped.append(
                 {"rule": rule_dict["blocking_rule"], "reason": "oversized_block", "pairs": pairs}
             )
