@@ -18,7 +18,16 @@ import pandas as pd
 
 from synthetic.names import words
 from synthetic.population import MALE, Population
-from synthetic.rates import RATES
+from synthetic.rates import (
+    CUSTODY_LONG,
+    CUSTODY_SHORT,
+    FIRST_CASE_WITHIN_DAYS,
+    NO_SENTENCE,
+    RATES,
+    REOFFENDING,
+    SPELL_GAP_DAYS,
+    SPELLS_EXTRA_MEAN,
+)
 from synthetic.streams import WINDOW_END, WINDOW_START, days, stream, uniform_dates
 
 OFFENCES = [
@@ -163,46 +172,120 @@ def _sorted(frame: pd.DataFrame, date: str) -> pd.DataFrame:
     return frame.sort_values([date], kind="stable").reset_index(drop=True)
 
 
+def _outcomes(rng, n: int) -> dict[str, np.ndarray]:
+    """How `n` magistrates' cases end, with the Crown Court stage of those committed
+    (drawn here because when the person is next at risk depends on it)."""
+    offence = rng.choice(OFFENCES, size=n, p=OFFENCE_P)
+    outcome = rng.choice(OUTCOMES, size=n, p=OUTCOME_P)
+    serious = np.isin(offence, ["Robbery", "Sexual offences", "Burglary"])
+    outcome[serious & (rng.random(n) < SERIOUS_SENT_FOR_TRIAL)] = "Committed for trial"
+    convicted = outcome == "Convicted"
+    disposal = np.where(convicted, rng.choice(DISPOSALS, size=n, p=DISPOSAL_P), "")
+    plea = rng.choice(["Guilty", "Not guilty", "No plea"], size=n, p=[0.7, 0.18, 0.12])
+    committed = np.isin(outcome, ["Committed for trial", "Committed for sentence"])
+    trial = outcome == "Committed for trial"
+    verdict = np.where(
+        trial,
+        rng.choice(
+            ["Guilty", "Guilty plea", "Not guilty", "Discontinued"], n, p=[0.45, 0.3, 0.2, 0.05]
+        ),
+        "",
+    )
+    sentenced = committed & ~np.isin(verdict, ["Not guilty", "Discontinued"])
+    custody = np.where(sentenced, rng.choice(CROWN_SENTENCES, n, p=CROWN_SENTENCE_P), "")
+    length = np.clip(np.exp(rng.normal(6.0, 0.8, n)), 30, 6000).astype(np.int64)
+    return {
+        "offence": offence,
+        "outcome": outcome,
+        "disposal": disposal,
+        "plea": np.where(outcome == "Committed for sentence", "Guilty", plea),
+        "committed": committed,
+        # custody passed by the magistrates (days)
+        "mags_days": np.where(disposal == "Immediate custody", rng.integers(14, 180, n), -1),
+        "crown_gap": np.where(trial, rng.integers(14, 90, n), rng.integers(10, 60, n)),
+        "verdict": verdict,
+        "sentence_type": custody,
+        "wait": np.where(trial, rng.integers(30, 300, n), rng.integers(14, 60, n)),
+        "custodial_days": np.where(custody == "Immediate custody", length, -1),
+        "indeterminate": (custody == "Immediate custody") & (rng.random(n) < 0.04),
+    }
+
+
+def _at_risk(date: np.ndarray, o: dict[str, np.ndarray]):
+    """When the person is back in the community after each case (the release date for
+    custody, NaT for an indeterminate sentence), and the sentence class the case's
+    reoffending rate is given for (rates.REOFFENDING)."""
+    crown_end = date + days(o["crown_gap"] + o["wait"])  # verdict or sentence
+    mags_custody = o["mags_days"] > 0
+    crown_custody = o["custodial_days"] > 0
+    served = np.where(mags_custody, o["mags_days"], o["custodial_days"]) / 2  # half, on licence
+    sentenced = np.where(o["committed"], crown_end, date)
+    release = np.where(mags_custody | crown_custody, sentenced + days(served), sentenced)
+    release = np.where(o["indeterminate"], np.datetime64("NaT"), release)
+    sentence = np.where(o["committed"], o["sentence_type"], o["disposal"])
+    long = crown_custody & (o["custodial_days"] >= 365)
+    cls = np.select(
+        [sentence == "", long, sentence == "Immediate custody"],
+        [NO_SENTENCE, CUSTODY_LONG, CUSTODY_SHORT],
+        sentence,
+    )
+    return release, cls
+
+
 def _magistrates(rng, pop: Population) -> tuple[pd.DataFrame, np.ndarray]:
+    """Cases one after another: each case's next one comes within a year of the person's
+    return to the community at the rate for its sentence (rates.REOFFENDING), else,
+    while the person has spells of offending left (by tier), after a longer gap."""
     start = np.maximum(WINDOW_START, pop.dob + days(np.full(pop.n, 12 * 365.25)))
     eligible = start < WINDOW_END - days(60)
     p_off = np.where(pop.sex == MALE, 0.8, 0.5)
     offender = eligible & (rng.random(pop.n) < p_off)
     tier = rng.choice(3, size=pop.n, p=[0.45, 0.33, 0.22])
-    n_cases = np.select(
-        [tier == 0, tier == 1], [1, 2 + rng.poisson(1.2, pop.n)], 5 + rng.poisson(8, pop.n)
-    )
-    n_cases = np.where(offender, n_cases, 0)
-    person = np.repeat(np.arange(pop.n), n_cases)
-    date = uniform_dates(rng, start[person], WINDOW_END)
+    spells = rng.poisson(np.array(SPELLS_EXTRA_MEAN)[tier])
+    spell_gap = np.array(SPELL_GAP_DAYS)[tier]
+    person = np.flatnonzero(offender)
+    # Repeat and prolific offenders are already offending when the window opens (or
+    # soon after they turn 12); a one-off case falls anywhere in it.
+    first_by = start[person] + days(np.array(FIRST_CASE_WITHIN_DAYS)[tier[person]])
+    date = uniform_dates(rng, start[person], np.minimum(first_by, WINDOW_END))
+    left = spells[person]
+    steps = []
+    while len(person) or not steps:  # at least once: an empty history has every column
+        o = _outcomes(rng, len(person))
+        release, cls = _at_risk(date, o)
+        steps.append(
+            {"person": person, "date": date, **o, "release": release, "sentence_class": cls}
+        )
+        n = len(person)
+        back = rng.random(n) < pd.Series(cls).map(REOFFENDING).to_numpy()
+        # Within a year: sooner more likely. Later: past a year even in a leap year.
+        soon = 1 + 364 * rng.random(n) ** 2
+        later = 367 + rng.exponential(1, n) * spell_gap[person]
+        gap = np.where(back, soon, later)
+        left = np.where(back, left, left - 1)
+        following = release + days(gap)
+        keep = (back | (left >= 0)) & ~np.isnat(release) & (following <= WINDOW_END)
+        person, date, left = person[keep], following[keep], left[keep]
+    # Record order: by date, ties in generation order (as _sorted; numpy is faster here).
+    order = np.argsort(np.concatenate([step["date"] for step in steps]), kind="stable")
+    m = pd.DataFrame({k: np.concatenate([step[k] for step in steps])[order] for k in steps[0]})
     # A person's home court follows their first postcode area; some cases elsewhere.
     area_code = np.array([hash_area(pc) for pc in pop.postcode[:, 0]])
     home = area_code % N_MAGS_COURTS
-    court = np.where(
-        rng.random(len(person)) < 0.85, home[person], rng.integers(0, N_MAGS_COURTS, len(person))
-    )
-    m = pd.DataFrame({"person": person, "date": date, "court": court})
-    m = _sorted(m, "date")
     n = len(m)
-    # Co-defendants: some cases join the previous case (same date and court).
-    other_person = np.zeros(n, dtype=bool)
-    other_person[1:] = m.person.values[1:] != m.person.values[:-1]
-    co = (rng.random(n) < 0.07) & other_person
-    co[:1] = False
+    m["court"] = np.where(
+        rng.random(n) < 0.85, home[m.person.values], rng.integers(0, N_MAGS_COURTS, n)
+    )
+    # Co-defendants: some cases join another person's case heard the same day (the same
+    # day only, so that no case moves and the timing above holds).
+    joins = np.zeros(n, dtype=bool)
+    joins[1:] = (m.person.values[1:] != m.person.values[:-1]) & (
+        m.date.values[1:] == m.date.values[:-1]
+    )
+    co = (rng.random(n) < 0.07) & joins
     case = np.cumsum(~co) - 1
-    case_first = np.flatnonzero(~co)[case]
-    m["date"] = m.date.values[case_first]
-    m["court"] = m.court.values[case_first]
+    m["court"] = m.court.values[np.flatnonzero(~co)[case]]
     m["case"] = case
-    m["offence"] = rng.choice(OFFENCES, size=n, p=OFFENCE_P)
-    m["outcome"] = rng.choice(OUTCOMES, size=n, p=OUTCOME_P)
-    serious = m.offence.isin(["Robbery", "Sexual offences", "Burglary"]).values
-    m.loc[serious & (rng.random(n) < SERIOUS_SENT_FOR_TRIAL), "outcome"] = "Committed for trial"
-    convicted = (m.outcome == "Convicted").values
-    m["disposal"] = np.where(convicted, rng.choice(DISPOSALS, size=n, p=DISPOSAL_P), "")
-    plea = rng.choice(["Guilty", "Not guilty", "No plea"], size=n, p=[0.7, 0.18, 0.12])
-    m["plea"] = np.where(m.outcome == "Committed for sentence", "Guilty", plea)
-    m["committed"] = m.outcome.str.startswith("Committed").values
     m["asn_serial"] = unique_ints(rng, 10**11, n)
     m["force"] = m.court.values % 43 + 1
     return m, offender
@@ -235,6 +318,8 @@ def _identifiers(rng, pop: Population, mags: pd.DataFrame):
 
 
 def _crown(rng, pop: Population, mags: pd.DataFrame) -> pd.DataFrame:
+    """Crown Court cases: the committed magistrates' cases (their Crown stage was drawn
+    with the case), and appeals, where a dismissed appeal leaves the sentence standing."""
     committed = mags.index[mags.committed].values
     appeal = mags.index[
         (mags.outcome == "Convicted") & (rng.random(len(mags)) < APPEAL_RATE)
@@ -244,39 +329,38 @@ def _crown(rng, pop: Population, mags: pd.DataFrame) -> pd.DataFrame:
         np.where(mags.outcome.values[committed] == "Committed for trial", "Trial", "Sentence"),
         np.full(len(appeal), "Appeal"),
     ]
-    n = len(src)
-    gap = np.where(kind == "Trial", rng.integers(14, 90, n), rng.integers(10, 60, n))
+    n, n_appeal = len(src), len(appeal)
+    appeal_gap = rng.integers(10, 60, n_appeal)
     c = pd.DataFrame(
         {
             "person": mags.person.values[src],
             "mags_row": src,
-            "date": mags.date.values[src] + days(gap),
+            "date": mags.date.values[src]
+            + days(np.r_[mags.crown_gap.values[committed], appeal_gap]),
             "case_type": kind,
             "offence": mags.offence.values[src],
         }
     )
     centre = mags.court.values[src] % N_CROWN_CENTRES
     c["court"] = np.where(rng.random(n) < 0.85, centre, rng.integers(0, N_CROWN_CENTRES, n))
-    verdict = np.select(
-        [kind == "Trial", kind == "Appeal"],
-        [
-            rng.choice(
-                ["Guilty", "Guilty plea", "Not guilty", "Discontinued"], n, p=[0.45, 0.3, 0.2, 0.05]
-            ),
-            rng.choice(["Appeal dismissed", "Appeal allowed"], n, p=[0.7, 0.3]),
-        ],
-        "",
-    )
-    c["verdict"] = verdict
-    sentenced = np.isin(verdict, ["Guilty", "Guilty plea", "Appeal dismissed"]) | (
-        kind == "Sentence"
-    )
-    c["sentence_type"] = np.where(sentenced, rng.choice(CROWN_SENTENCES, n, p=CROWN_SENTENCE_P), "")
-    wait = np.where(kind == "Trial", rng.integers(30, 300, n), rng.integers(14, 60, n))
+    dismissed = rng.random(n_appeal) < 0.7
+    c["verdict"] = np.r_[
+        mags.verdict.values[committed], np.where(dismissed, "Appeal dismissed", "Appeal allowed")
+    ]
+    c["sentence_type"] = np.r_[
+        mags.sentence_type.values[committed], np.where(dismissed, mags.disposal.values[appeal], "")
+    ]
+    sentenced = c.sentence_type.values != ""
+    wait = np.r_[mags.wait.values[committed], rng.integers(14, 60, n_appeal)]
     c["sentence_date"] = np.where(sentenced, c.date.values + days(wait), np.datetime64("NaT"))
-    custody = c.sentence_type.values == "Immediate custody"
-    length = np.clip(np.exp(rng.normal(6.0, 0.8, n)), 30, 6000).astype(np.int64)
-    c["custodial_days"] = np.where(custody, length, -1)
+    c["custodial_days"] = np.r_[
+        mags.custodial_days.values[committed],
+        np.where(dismissed, mags.mags_days.values[appeal], -1),
+    ]
+    # The prison journey of a Crown Court custodial sentence (an appeal's is the
+    # magistrates' one): its release date, and whether it is indeterminate.
+    c["release"] = np.r_[mags.release.values[committed], np.full(n_appeal, np.datetime64("NaT"))]
+    c["indeterminate"] = np.r_[mags.indeterminate.values[committed], np.zeros(n_appeal, bool)]
     c["company"] = ""
     # Corporate defendants (health and safety, trading standards): not people.
     n_co = max(1, n // 60)
@@ -291,6 +375,8 @@ def _crown(rng, pop: Population, mags: pd.DataFrame) -> pd.DataFrame:
             "verdict": rng.choice(["Guilty", "Guilty plea", "Not guilty"], n_co),
             "sentence_type": "Fine",
             "custodial_days": -1,
+            "release": np.full(n_co, np.datetime64("NaT"), dtype="datetime64[s]"),
+            "indeterminate": False,
             "company": [
                 f"{w} {k} {s}"
                 for w, k, s in zip(
@@ -326,31 +412,28 @@ def _journeys(person, date, sentence_type, release, length=-1) -> pd.DataFrame:
 
 def _prison(rng, pop: Population, mags: pd.DataFrame, crown: pd.DataFrame) -> pd.DataFrame:
     mc = mags.index[mags.disposal == "Immediate custody"].values
-    cc = crown.index[(crown.sentence_type == "Immediate custody") & (crown.person >= 0)].values
+    cc = crown.index[
+        (crown.sentence_type == "Immediate custody")
+        & (crown.person >= 0)
+        & (crown.case_type != "Appeal")  # the sentence stands: already in prison
+    ].values
     remand = crown.index[
         (crown.case_type == "Trial") & (crown.person >= 0) & (rng.random(len(crown)) < 0.3)
     ].values
-    mags_days = rng.integers(14, 180, len(mc))
-    crown_days = crown.custodial_days.values[cc]
-    indeterminate = rng.random(len(cc)) < 0.04
     frames = [
         _journeys(
             mags.person.values[mc],
             mags.date.values[mc],
             "Determinate",
-            mags.date.values[mc] + days(mags_days / 2),
-            mags_days,
+            mags.release.values[mc],
+            mags.mags_days.values[mc],
         ),
         _journeys(
             crown.person.values[cc],
             crown.sentence_date.values[cc],
-            np.where(indeterminate, "Indeterminate", "Determinate"),
-            np.where(
-                indeterminate,
-                np.datetime64("NaT"),
-                crown.sentence_date.values[cc] + days(crown_days / 2),
-            ),
-            crown_days,
+            np.where(crown.indeterminate.values[cc], "Indeterminate", "Determinate"),
+            crown.release.values[cc],
+            crown.custodial_days.values[cc],
         ),
     ]
     received = crown.date.values[remand]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from contracts.landing import CIVIL, CROWN, FAMILY, MAGISTRATES, OASYS, PRISON_JOURNEYS, PROBATION
 from contracts.person_records import PLACEHOLDER_DATES_OF_BIRTH
+from synthetic.streams import WINDOW_END, WINDOW_START
 
 PLACEHOLDERS = PLACEHOLDER_DATES_OF_BIRTH  # as the contract names them
 
@@ -136,3 +137,29 @@ ERROR_TYPES = (
 )
 # Error types a later release may correct (the record's true value is restored).
 CORRECTABLE = ("name_typo", "phonetic", "names_swapped", "junk_name", "dob_swap", "dob_typo")
+
+# --- Reoffending -----------------------------------------------------------------------
+# One-year proven reoffending rate (adults) by the sentence a case ended with: the share of
+# sentences followed by a new case within a year of the sentence date, or of release for
+# custody. MoJ Proven Reoffending Statistics (docs/synthetic-model.md section 8 gives the
+# publication and which figures are checked and which approximate). criminal.py draws the
+# next case from these, so the realised rate per sentence is this rate by construction.
+WINDOW_DAYS = int((WINDOW_END - WINDOW_START).astype(int))
+CUSTODY_SHORT = "Custody < 12 months"
+CUSTODY_LONG = "Custody 12 months or more"
+NO_SENTENCE = "No sentence"  # acquitted, withdrawn, not guilty or discontinued
+REOFFENDING: dict[str, float] = {
+    "Discharge": 0.22,
+    "Fine": 0.23,
+    "Community order": 0.33,
+    "Suspended sentence": 0.26,
+    CUSTODY_SHORT: 0.61,
+    CUSTODY_LONG: 0.28,
+    NO_SENTENCE: 0.275,  # no published figure: the adult average
+}
+# Who keeps offending when not back within a year: spells of offending per person by tier
+# (one-off, repeat, prolific; a spell ends at the first sentence not followed within a
+# year), and the mean extra gap in days before the next spell.
+FIRST_CASE_WITHIN_DAYS = (WINDOW_DAYS, 3 * 365, 365)  # of the window opening for the person
+SPELLS_EXTRA_MEAN = (0.0, 1.6, 9.0)  # spells = 1 + Poisson(mean)
+SPELL_GAP_DAYS = (0.0, 700.0, 120.0)
