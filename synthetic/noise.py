@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -71,6 +72,12 @@ OCR = {
     "G": "6", "6": "G", "D": "O", "Q": "O", "7": "1", "3": "8",
 }  # fmt: skip
 OCR_PAIRS = [("rn", "m"), ("m", "rn"), ("cl", "d"), ("vv", "w")]
+# Postcodes are upper case and short: more confusions, so nearly every one has a slip.
+POSTCODE_OCR = {
+    **{c: o for c, o in OCR.items() if c.isupper() or c.isdigit()},
+    "A": "4", "4": "A", "E": "F", "F": "E", "U": "V", "V": "U", "C": "G", "H": "N",
+    "N": "H", "T": "7", "P": "R", "R": "P",
+}  # fmt: skip
 POSTCODE_SHAPE = re.compile(POSTCODE_PATTERN)
 DIGIT_NEIGHBOURS = {c: "1234567890"[max(0, i - 1) : i] + "1234567890"[i + 1 : i + 2]
                     for i, c in enumerate("1234567890")}  # fmt: skip
@@ -143,27 +150,47 @@ def ocr(value: str, rng: np.random.Generator) -> str:
     return value
 
 
-def _postcode_slip(value: str, rng, options) -> str:
-    """One character of a postcode replaced by one of options(char), at a random place
-    where the result is still postcode-shaped; the value itself if there is none."""
-    for i in rng.permutation(len(value)):
-        choices = options(value[i])
-        for c in rng.permutation(list(choices)) if choices else ():
-            slipped = value[:i] + c + value[i + 1 :]
+def _ocr_options(c: str) -> str:
+    return POSTCODE_OCR.get(c, "")
+
+
+def _key_options(c: str) -> str:
+    """A neighbouring key: a letter for a letter, a digit for a digit."""
+    return DIGIT_NEIGHBOURS.get(c) or NEIGHBOURS.get(c.lower(), "").upper()
+
+
+def _slips(value: str, options) -> list[str]:
+    """Every one-character slip of a postcode by options(char) still postcode-shaped."""
+    out = []
+    for i, c in enumerate(value):
+        for o in options(c):
+            slipped = value[:i] + o + value[i + 1 :]
             if POSTCODE_SHAPE.match(slipped):
-                return slipped
-    return value
+                out.append(slipped)
+    return out
+
+
+def _postcode_slip(value: str, rng, options) -> str:
+    """One of the postcode-shaped slips, at random; the value itself if there is none."""
+    found = _slips(value, options)
+    return found[int(rng.integers(0, len(found)))] if found else value
+
+
+@cache
+def has_ocr_slip(value: str) -> bool:
+    """Whether a postcode has an OCR slip still postcode-shaped (cached: the same
+    postcodes recur in every table)."""
+    return bool(_slips(value, _ocr_options))
 
 
 def postcode_ocr(value: str, rng) -> str:
-    return _postcode_slip(value, rng, lambda c: OCR.get(c, ""))
+    """An OCR-like confusion still postcode-shaped (SW1A 1AA -> SW14 1AA)."""
+    return _postcode_slip(value, rng, _ocr_options)
 
 
 def postcode_typo(value: str, rng) -> str:
-    """A neighbouring key: a letter for a letter, a digit for a digit (SW1A 1AA -> SE1A 1AA)."""
-    return _postcode_slip(
-        value, rng, lambda c: DIGIT_NEIGHBOURS.get(c) or NEIGHBOURS.get(c.lower(), "").upper()
-    )
+    """A neighbouring key still postcode-shaped (SW1A 1AA -> SE1A 1AA)."""
+    return _postcode_slip(value, rng, _key_options)
 
 
 def punctuate(value: str, rng) -> str:
@@ -475,14 +502,15 @@ def _titled(f1, surname, sex, rate: float, rng, real):
         return f1, surname, np.zeros(n, dtype=bool)
     hit = real & (rng.random(n) < rate)
     suffix = hit & (sex == MALE) & (rng.random(n) < 0.4)
+    male, female = (np.array(t, dtype=object) for t in (names.TITLES_MALE, names.TITLES_FEMALE))
     titles = np.where(
-        sex == MALE,
-        np.array(names.TITLES_MALE, dtype=object)[rng.integers(0, len(names.TITLES_MALE), n)],
-        np.array(names.TITLES_FEMALE, dtype=object)[rng.integers(0, len(names.TITLES_FEMALE), n)],
+        sex == MALE, male[rng.integers(0, len(male), n)], female[rng.integers(0, len(female), n)]
     )
     ends = np.array(names.SUFFIXES, dtype=object)[rng.integers(0, len(names.SUFFIXES), n)]
-    f1 = np.where(hit & ~suffix, titles + " " + f1, f1)
-    surname = np.where(suffix, surname + " " + ends, surname)
+    f1, surname = f1.copy(), surname.copy()
+    before, after = np.flatnonzero(hit & ~suffix), np.flatnonzero(suffix)
+    f1[before] = titles[before] + " " + f1[before]  # only the rows hit: object concatenation
+    surname[after] = surname[after] + " " + ends[after]
     return f1, surname, hit
 
 
@@ -555,11 +583,15 @@ def _keyed_address(pop: Population, persons, dates, rates: SourceRates, rng, rea
     postcode, address = postcode.copy(), address.copy()
     stale &= postcode != true_pc
     slips = {}
-    for kind, rate, fn in (
-        ("postcode_ocr", rates.postcode_ocr, postcode_ocr),
-        ("postcode_typo", rates.postcode_typo, postcode_typo),
+    for kind, rate, fn, can_slip in (
+        ("postcode_ocr", rates.postcode_ocr, postcode_ocr, has_ocr_slip),
+        ("postcode_typo", rates.postcode_typo, postcode_typo, None),  # every one has a slip
     ):
-        hit = real & (rng.random(n) < rate) if rate > 0 else np.zeros(n, dtype=bool)
+        if rate <= 0:
+            slips[kind] = np.zeros(n, dtype=bool)
+            continue
+        can = per_value(postcode, can_slip) if can_slip else np.ones(n, dtype=bool)
+        hit = draw(rng, rate, can & real, real)
         slipped = _apply(fn, postcode, hit, rng)
         slips[kind] = hit & (slipped != postcode)
         postcode = slipped

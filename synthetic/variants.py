@@ -270,10 +270,17 @@ def _by_sound(kind: str) -> dict[tuple[str, str], tuple[str, ...]]:
     return {k: tuple(v) for k, v in groups.items()}
 
 
+def _ending(name: str) -> str:
+    """The last letter sounded: a final silent e dropped (Clarke, Browne)."""
+    name = name.lower()
+    return name[-2] if name.endswith("e") and len(name) > 3 else name[-1]
+
+
 def _same_sound(a: str, b: str) -> bool:
     """Beyond equal codes (which ignore vowels): the same first letter and first vowel
-    (Hall is not Hill), the same ending (Alan is not Alina; Jodie is Jody), two edits."""
-    end_a, end_b = a[-1].lower(), b[-1].lower()
+    (Hall is not Hill), the same ending (Alan is not Alina; Jodie is Jody; Clark is
+    Clarke), at most two edits apart."""
+    end_a, end_b = (_ending(v) for v in (a, b))
     return (
         a[0] == b[0]
         and _first_vowel(a) == _first_vowel(b)
