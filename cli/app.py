@@ -22,6 +22,12 @@ DataDirOption = typer.Option(
     None, "--data-dir", help="Data directory (default $XJS_DATA_DIR or ./data)."
 )
 ReleaseOption = typer.Option(..., "--release", help="Release id, e.g. 2024-12.")
+ErrorsOption = typer.Option(
+    "default",
+    "--errors",
+    help="Error profile: default (realistic rates) or hard (several times the errors, and "
+    "kinds no comparison level is built for; docs/synthetic-model.md).",
+)
 
 
 @app.command()
@@ -30,6 +36,7 @@ def synth(
     data_dir: Path | None = DataDirOption,
     people: int = typer.Option(20_000, help="Population size."),
     seed: int = typer.Option(42, help="Random seed: same seed and people, same data."),
+    errors: str = ErrorsOption,
     show_profile: bool = typer.Option(False, "--profile", help="Print the drop's profile."),
 ) -> None:
     """Write a synthetic data drop and its ground truth, exactly per the data contract."""
@@ -37,10 +44,14 @@ def synth(
 
     root = layout.data_dir(data_dir)
     _check_release("--release", release)
+    _check_errors(errors)
     started = time.perf_counter()
-    summary = generate_drop(root, release, people=people, seed=seed)
+    summary = generate_drop(root, release, people=people, seed=seed, errors=errors)
     seconds = time.perf_counter() - started
-    console.print(f"Synthetic drop {release}: {people:,} people, seed {seed}, {seconds:.1f} s")
+    console.print(
+        f"Synthetic drop {release}: {people:,} people, seed {seed}, errors {errors}, "
+        f"{seconds:.1f} s"
+    )
     table = Table("table", Column("rows", justify="right"), box=box.SIMPLE_HEAD, show_edge=False)
     for name, rows in summary.rows.items():
         table.add_row(name, f"{rows:,}")
@@ -48,7 +59,7 @@ def synth(
     console.print(f"Drop: {layout.landing_dir(root, release)}")
     console.print(f"Truth: {layout.truth_path(root, release)}")
     if show_profile:
-        profile(release=release, data_dir=root)
+        profile(release=release, data_dir=root, errors=errors)
 
 
 @app.command()
@@ -126,6 +137,7 @@ def backfill(
 def profile(
     release: str = ReleaseOption,
     data_dir: Path | None = DataDirOption,
+    errors: str = ErrorsOption,
 ) -> None:
     """Print a synthetic drop's realised rates per source beside the documented model."""
     from synthetic.profile import format_profile
@@ -133,7 +145,21 @@ def profile(
 
     root = layout.data_dir(data_dir)
     _check_release("--release", release)
-    print(format_profile(profile_drop(root, release)))
+    _check_errors(errors)
+    print(format_profile(profile_drop(root, release, errors)))
+
+
+def _check_errors(value: str) -> str:
+    """An error profile the generator has (synthetic/rates.py), or one line and exit 2."""
+    from synthetic.rates import ERROR_PROFILES
+
+    if value not in ERROR_PROFILES:
+        err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+        err_console.print(
+            f"Error: --errors: one of {', '.join(ERROR_PROFILES)}, not {value!r}", markup=False
+        )
+        raise typer.Exit(2)
+    return value
 
 
 def _stdout_console() -> Console:

@@ -18,12 +18,22 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from contracts.landing import LANDING_TABLES, PERSON_RECORD_TABLES
+from contracts.landing import (
+    CIVIL,
+    CROWN,
+    FAMILY,
+    LANDING_TABLES,
+    MAGISTRATES,
+    OASYS,
+    PERSON_RECORD_TABLES,
+    PRISON_JOURNEYS,
+    PROBATION,
+)
 from synthetic import sources
 from synthetic.criminal import generate_criminal
 from synthetic.family_civil import generate_civil, generate_family
 from synthetic.population import Population, generate_population
-from synthetic.rates import DATASET_START
+from synthetic.rates import DATASET_START, profile_rates
 from synthetic.writers import manifest_bytes, parquet_bytes, table_bytes, write_atomic
 from xjs.layout import (
     check_release_id,
@@ -82,23 +92,27 @@ def created_at(release_id: str) -> str:
 
 @lru_cache(maxsize=1)
 def build_tables(
-    people: int, seed: int
+    people: int, seed: int, errors: str = "default"
 ) -> tuple[Population, dict[str, sources.SourceTable], np.ndarray]:
     """The full history of every table (cached: several releases of one run share it),
-    and for each Crown Court row the magistrates' row it came from (-1 if none)."""
+    and for each Crown Court row the magistrates' row it came from (-1 if none).
+    `errors` is the error profile (rates.ERROR_PROFILES): the same people and events,
+    keyed with that profile's rates."""
     if people < 1:
         raise ValueError("people must be at least 1")
+    r = profile_rates(errors)
     pop = generate_population(people, seed)
     crim = generate_criminal(pop, seed)
+    fam, civ = generate_family(pop, seed, crim.cases), generate_civil(pop, seed, crim.cases)
     tables = {
-        "magistrates_defendants": sources.magistrates(pop, crim, seed),
-        "crown_defendants": sources.crown(pop, crim, seed),
-        "family_parties": sources.family(pop, generate_family(pop, seed, crim.cases), seed),
-        "civil_parties": sources.civil(pop, generate_civil(pop, seed, crim.cases), seed),
-        "probation_events": sources.probation(pop, crim, seed),
-        "prison_journeys": sources.prison_journeys(pop, crim, seed),
+        "magistrates_defendants": sources.magistrates(pop, crim, seed, r[MAGISTRATES.name]),
+        "crown_defendants": sources.crown(pop, crim, seed, r[CROWN.name]),
+        "family_parties": sources.family(pop, fam, seed, r[FAMILY.name]),
+        "civil_parties": sources.civil(pop, civ, seed, r[CIVIL.name]),
+        "probation_events": sources.probation(pop, crim, seed, r[PROBATION.name]),
+        "prison_journeys": sources.prison_journeys(pop, crim, seed, r[PRISON_JOURNEYS.name]),
         "prison_aliases": sources.prison_aliases(pop, crim, seed),
-        "oasys_assessments": sources.oasys(pop, crim, seed),
+        "oasys_assessments": sources.oasys(pop, crim, seed, r[OASYS.name]),
     }
     assert list(tables) == list(LANDING_TABLES)
     return pop, tables, crim.crown.mags_row.values.astype(np.int64)
@@ -109,11 +123,14 @@ def in_drop(table: str, release_id: str) -> bool:
     return release_id >= DATASET_START[table]
 
 
-def generate_drop(data_dir: Path, release_id: str, people: int, seed: int) -> DropSummary:
-    """Write landing/<release_id>/ (eight tables, manifest last) and truth/<release_id>/."""
+def generate_drop(
+    data_dir: Path, release_id: str, people: int, seed: int, errors: str = "default"
+) -> DropSummary:
+    """Write landing/<release_id>/ (eight tables, manifest last) and truth/<release_id>/,
+    keyed with the `errors` profile (default or hard: rates.ERROR_PROFILES)."""
     root = Path(data_dir)
     as_of = snapshot_date(release_id)
-    _, tables, mags_row = build_tables(people, seed)
+    _, tables, mags_row = build_tables(people, seed, errors)
     out = landing_dir(root, release_id)
     out.mkdir(parents=True, exist_ok=True)
     manifest = manifest_path(root, release_id)

@@ -7,7 +7,7 @@ follow broad ethnicity so names and ethnicity codes go together.
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -265,25 +265,7 @@ def vocab(kind: str, group: str) -> tuple[np.ndarray, np.ndarray]:
 
 NAME_GROUPS = ("british", "south_asian", "black", "east_european")
 
-
-@lru_cache(maxsize=1)
-def nickname_map() -> dict[str, tuple[str, ...]]:
-    """Forename (title case) -> diminutives from the `nicknames` package.
-
-    Only names in our lists, and only diminutives that look like plausible keyed
-    names (three letters or more), sorted so draws are deterministic.
-    """
-    from nicknames import NickNamer
-
-    lookup = NickNamer().nickname_lookup
-    names = set()
-    for table in (MALE_FORENAMES, FEMALE_FORENAMES):
-        for group in NAME_GROUPS:
-            names.update(words(table[group]))
-    out = {}
-    for name in sorted(names):
-        nicks = sorted(n.title() for n in lookup.get(name.lower(), ()) if len(n) >= 3)
-        nicks = [n for n in nicks if n != name]
-        if nicks:
-            out[name] = tuple(nicks)
-    return out
+# Titles and suffixes keyed into a name field by mistake (MR JOHN, SMITH JNR).
+TITLES_MALE = ("MR", "DR")
+TITLES_FEMALE = ("MRS", "MS", "MISS", "DR")
+SUFFIXES = ("JNR", "SNR", "JR", "II")

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from contracts.identifiers import is_valid_cro, is_valid_pnc
 from contracts.landing import CRIMINAL_TABLES, LANDING_TABLES, PERSON_RECORD_TABLES
 from contracts.person_records import PLACEHOLDER_DATES_OF_BIRTH
-from synthetic.rates import CORRECTABLE, ERROR_TYPES, RATES
+from synthetic.rates import CORRECTABLE, ERROR_TYPES, profile_rates
 from xjs import drops
 from xjs.layout import mags_crown_truth_path, truth_path
 
@@ -101,29 +101,45 @@ class Profile:
     release_id: str
     rows: dict[str, int]  # rows per landing table in the drop
     absent: list[str]  # tables not in this drop (not yet started)
+    errors: str = "default"  # the error profile the expected rates are of
     sources: dict[str, dict[str, float]] = field(default_factory=dict)  # table -> metric -> value
     overall: dict[str, float] = field(default_factory=dict)
 
 
-def expected_rates(table: str) -> dict[str, float]:
-    """What a snapshot should show per person record, from the documented rates.
+def expected_rates(table: str, errors: str = "default") -> dict[str, float]:
+    """What a snapshot should show per person record, from the documented rates of the
+    `errors` profile.
 
-    Masking is accounted for (a placeholder is not seen under a missing DOB); the
-    correctable types are shown net of corrections, assuming they have landed (true
-    for records over two years old; recent ones show slightly more).
+    Masking is accounted for (a placeholder is not seen under a missing DOB, a name error
+    under junk); the correctable types are shown net of corrections, assuming they have
+    landed (true for records over two years old; recent ones show slightly more). Rates of
+    eligible records only (maiden_name, transliteration, ...) are not listed.
     """
-    r = RATES[table]
+    r = profile_rates(errors)[table]
     shown = (1 - r.dob_missing) * (1 - r.dob_placeholder)
+    kept = 1 - r.junk_name  # a name error under junk is not seen
+    reversed_ = r.name_order_reversed * (1 - r.names_swapped)
+    pc_shown = (1 - r.no_fixed_abode) * (1 - r.postcode_missing)
     out = {
         "name_typo": r.name_typo,
         "phonetic": r.phonetic,
-        "nickname": r.nickname * (1 - r.names_swapped) * (1 - r.junk_name),
+        "nickname": r.nickname * (1 - r.names_swapped) * (1 - reversed_) * kept,
         "names_swapped": r.names_swapped,
+        "name_order_reversed": reversed_ * kept,
         "junk_name": r.junk_name,
+        "name_truncated": r.name_truncated * kept,
+        "name_ocr": r.name_ocr * kept,
+        "title_in_name": r.title_in_name * kept,
+        "forename_initial": r.forename_initial * kept,
+        "name_punctuation": r.name_punctuation * kept,
         "dob_missing": r.dob_missing,
         "dob_placeholder": r.dob_placeholder * (1 - r.dob_missing),
         "dob_swap": r.dob_swap * shown,
         "dob_typo": r.dob_typo * (1 - r.dob_swap) * shown,
+        "dob_decade": r.dob_decade * shown,
+        "dob_century": r.dob_century * shown,
+        "postcode_ocr": r.postcode_ocr * pc_shown,
+        "postcode_typo": r.postcode_typo * pc_shown,
         "no_fixed_abode": r.no_fixed_abode * (1 - r.postcode_missing),
     }
     for name in CORRECTABLE:
@@ -229,15 +245,16 @@ def _collisions(frames: dict[str, pd.DataFrame], truth: pd.DataFrame) -> float:
     return _share((people > 1).to_numpy())
 
 
-def profile(data_dir: Path, release_id: str) -> Profile:
-    """Realised rates per source for one synthetic drop (counts and rates only)."""
+def profile(data_dir: Path, release_id: str, errors: str = "default") -> Profile:
+    """Realised rates per source for one synthetic drop (counts and rates only), beside
+    the `errors` profile it was generated with."""
     root = Path(data_dir)
     manifest = drops.read_manifest(root, release_id)
     listed = set(manifest.files)
     truth_file = truth_path(root, release_id)
     truth = pq.read_table(truth_file).to_pandas()
     errors_file = truth_file.with_name("errors.parquet")
-    errors = pq.read_table(errors_file).to_pandas() if errors_file.exists() else None
+    injected = pq.read_table(errors_file).to_pandas() if errors_file.exists() else None
     frames, rows = {}, {}
     for name in LANDING_TABLES:
         if name not in listed:
@@ -247,13 +264,13 @@ def profile(data_dir: Path, release_id: str) -> Profile:
         if name in PERSON_RECORD_TABLES:
             frame = table.to_pandas()
             frames[name] = frame[_is_person(name, frame)].reset_index(drop=True)
-    out = Profile(release_id, rows, [t for t in LANDING_TABLES if t not in listed])
+    out = Profile(release_id, rows, [t for t in LANDING_TABLES if t not in listed], errors)
 
     for name, frame in frames.items():
         t = truth[truth.source_table == name]
         m = _source_metrics(name, frame, t)
-        if errors is not None:
-            e = errors[errors.source_table == name].error_type.value_counts()
+        if injected is not None:
+            e = injected[injected.source_table == name].error_type.value_counts()
             for kind in ERROR_TYPES:
                 m[f"error:{kind}"] = int(e.get(kind, 0)) / len(frame) if len(frame) else 0.0
         out.sources[name] = m
@@ -297,14 +314,14 @@ def _fmt(v: float) -> str:
 
 def format_profile(p: Profile) -> str:
     """Plain text: per-source metrics, each error type realised vs expected, overall."""
-    lines = [f"Synthetic drop profile: release {p.release_id}"]
+    lines = [f"Synthetic drop profile: release {p.release_id}, errors {p.errors}"]
     lines.append("Tables in the drop: " + ", ".join(f"{t} {n:,}" for t, n in p.rows.items()))
     if p.absent:
         lines.append("Not yet in the drops (dataset starts later): " + ", ".join(p.absent))
     for name, m in p.sources.items():
         lines.append("")
         lines.append(f"[{name}]")
-        expected = expected_rates(name)
+        expected = expected_rates(name, p.errors)
         for key, value in m.items():
             if key.startswith("error:"):
                 continue

@@ -21,19 +21,32 @@ PLACEHOLDERS = PLACEHOLDER_DATES_OF_BIRTH  # as the contract names them
 class SourceRates:
     name_typo: float = 0.0  # forename or surname with one keying error
     phonetic: float = 0.0  # a name spelt as it sounds (Stephen -> Steven, Philips -> Fillips)
-    nickname: float = 0.0  # forename keyed as a diminutive (from the `nicknames` package)
+    nickname: float = 0.0  # forename keyed as a diminutive (the generator's own rules)
+    transliteration: float = 0.0  # of records with a name that has one: Muhammad, Mohamed
     middle_dropped: float = 0.0  # middle names not recorded
+    middle_as_forename: float = 0.0  # of records with a middle name: the two swapped
     names_swapped: float = 0.0  # forename and surname transposed
+    name_order_reversed: float = 0.0  # the whole name surname first: SMITH JOHN ALAN -> ...
     maiden_name: float = 0.0  # of records of married women: birth surname keyed instead
+    double_barrelled: float = 0.0  # of records of married women: birth-married surname
     hyphen_variant: float = 0.0  # of double-barrelled surnames: one part, or space/no hyphen
     junk_name: float = 0.0  # NOT ENTERED / MIG_ERROR_nnn / NO_SHOW_nnn instead of a name
+    name_truncated: float = 0.0  # a name cut to a field length (6-8 characters)
+    name_ocr: float = 0.0  # OCR-like confusions in a name: 0/O, 1/I/L, 5/S, rn/m
+    title_in_name: float = 0.0  # a title or suffix keyed into a name: MR JOHN, SMITH JNR
+    forename_initial: float = 0.0  # the forename reduced to its initial
+    name_punctuation: float = 0.0  # a space, stop, hyphen or apostrophe inside a name
     dob_missing: float = 0.0
     dob_placeholder: float = 0.0  # 1900-01-01 or 1970-01-01 instead of the real date
     dob_swap: float = 0.0  # day and month transposed
     dob_typo: float = 0.0  # day or year off by one, or two digits of the year transposed
+    dob_decade: float = 0.0  # the year ten out
+    dob_century: float = 0.0  # the century wrong (2003 -> 1903), where still a past date
     sex_unknown: float = 0.0
     postcode_missing: float = 0.0
     postcode_stale: float = 0.0  # a previous address rather than the current one
+    postcode_ocr: float = 0.0  # OCR-like confusion in the postcode, still postcode-shaped
+    postcode_typo: float = 0.0  # a neighbouring key in the postcode, still postcode-shaped
     no_fixed_abode: float = 0.0  # NF1 1NF (LIBRA) or missing
     ethnicity_missing: float = 0.0
     ethnicity_junk: float = 0.0  # `Z_Dummy Ethnicity 04`, `Refusal`, ...
@@ -61,9 +74,13 @@ _RATE_TABLE: dict[str, tuple[float, ...]] = {
     "name_typo":         (0.035, 0.025, 0.03,  0.04,  0.02,  0.025, 0.02),
     "phonetic":          (0.015, 0.01,  0.015, 0.02,  0.01,  0.01,  0.01),
     "nickname":          (0.05,  0.03,  0.05,  0.08,  0.03,  0.02,  0.03),
+    "transliteration":   (0.2,   0.15,  0.2,   0.25,  0.15,  0.15,  0.15),
     "middle_dropped":    (0.3,   0.2,   0.4,   0.5,   0.2,   0.1,   0.3),
+    "middle_as_forename": (0.03, 0.02,  0.03,  0.04,  0.02,  0.02,  0.02),
     "names_swapped":     (0.005, 0.002, 0.0,   0.0,   0.002, 0.003, 0.0),
+    "name_order_reversed": (0.002, 0.001, 0.002, 0.003, 0.001, 0.002, 0.001),
     "maiden_name":       (0.08,  0.05,  0.15,  0.1,   0.05,  0.05,  0.05),
+    "double_barrelled":  (0.03,  0.03,  0.05,  0.03,  0.03,  0.03,  0.03),
     "hyphen_variant":    (0.5,   0.3,   0.4,   0.5,   0.25,  0.25,  0.25),
     "junk_name":         (0.004, 0.002, 0.003, 0.002, 0.003, 0.002, 0.001),
     "dob_missing":       (0.03,  0.02,  0.5,   0.7,   0.01,  0.005, 0.01),
@@ -86,12 +103,66 @@ _RATE_TABLE: dict[str, tuple[float, ...]] = {
     "id_wrong_person":   (0.0,   0.0,   0.0,   0.0,   0.0,   0.005, 0.0),
     "corrected":         (0.2,   0.3,   0.1,   0.05,  0.3,   0.3,   0.3),
 }
+
+# The `hard` error profile (`xjs synth --errors hard`), docs/synthetic-model.md section 3b.
+# It multiplies the name, date-of-birth and address errors and variants by HARD_MULTIPLIER
+# (capped at HARD_CAP, so the usual form stays the commoner one) and switches on the kinds
+# below, which the default profile does not have (no comparison level is built for them).
+# Coverage and the values the contract quarantines (placeholders, junk, wrong check
+# letters) keep their default rates: more of those would fail the drop's value-defect
+# tolerances (contracts/defects.py) rather than test the linkage.
+HARD_MULTIPLIER = 3.0
+HARD_CAP = 0.5
+HARD_SCALED = (
+    "name_typo", "phonetic", "nickname", "transliteration", "middle_as_forename",
+    "names_swapped", "name_order_reversed", "maiden_name", "double_barrelled",
+    "hyphen_variant", "dob_swap", "dob_typo", "postcode_stale",
+)
+_HARD_TABLE: dict[str, tuple[float, ...]] = {
+#                         mags   crown  family civil  prob   prison oasys
+    "name_truncated":    (0.02,  0.02,  0.03,  0.03,  0.02,  0.02,  0.02),
+    "name_ocr":          (0.01,  0.01,  0.03,  0.03,  0.01,  0.01,  0.01),
+    "title_in_name":     (0.015, 0.01,  0.02,  0.02,  0.01,  0.01,  0.01),
+    "forename_initial":  (0.02,  0.01,  0.04,  0.04,  0.01,  0.01,  0.01),
+    "name_punctuation":  (0.02,  0.015, 0.03,  0.03,  0.015, 0.015, 0.015),
+    "dob_decade":        (0.005, 0.003, 0.01,  0.01,  0.003, 0.003, 0.003),
+    "dob_century":       (0.003, 0.002, 0.005, 0.005, 0.002, 0.002, 0.002),
+    "postcode_ocr":      (0.01,  0.01,  0.02,  0.02,  0.01,  0.0,   0.0),
+    "postcode_typo":     (0.015, 0.01,  0.02,  0.02,  0.01,  0.0,   0.0),
+}
 # fmt: on
 
-RATES: dict[str, SourceRates] = {
-    table: SourceRates(**{rate: row[i] for rate, row in _RATE_TABLE.items()})
-    for i, table in enumerate(_COLUMNS)
-}
+ERROR_PROFILES = ("default", "hard")
+
+
+def _profile_rates(table: dict[str, tuple[float, ...]]) -> dict[str, SourceRates]:
+    return {
+        name: SourceRates(**{rate: row[i] for rate, row in table.items()})
+        for i, name in enumerate(_COLUMNS)
+    }
+
+
+def _hard_table() -> dict[str, tuple[float, ...]]:
+    scaled = {
+        rate: tuple(
+            round(min(HARD_CAP, v * HARD_MULTIPLIER), 4) if v < HARD_CAP else v for v in row
+        )
+        for rate, row in _RATE_TABLE.items()
+        if rate in HARD_SCALED
+    }
+    return {**_RATE_TABLE, **scaled, **_HARD_TABLE}
+
+
+RATES: dict[str, SourceRates] = _profile_rates(_RATE_TABLE)  # the default profile
+HARD_RATES: dict[str, SourceRates] = _profile_rates(_hard_table())
+
+
+def profile_rates(errors: str = "default") -> dict[str, SourceRates]:
+    """The per-source rates of an error profile (ERROR_PROFILES)."""
+    if errors not in ERROR_PROFILES:
+        raise ValueError(f"unknown error profile {errors!r}: one of {', '.join(ERROR_PROFILES)}")
+    return HARD_RATES if errors == "hard" else RATES
+
 
 CHILD_DOB_MISSING = 0.05  # FamilyMan: children's dates of birth are nearly always recorded
 
@@ -120,23 +191,50 @@ ERROR_TYPES = (
     "name_typo",
     "phonetic",
     "nickname",
+    "transliteration",
     "middle_dropped",
+    "middle_as_forename",
     "names_swapped",
+    "name_order_reversed",
     "maiden_name",
     "pre_marriage_surname",
+    "double_barrelled",
     "hyphen_variant",
     "junk_name",
+    "name_truncated",
+    "name_ocr",
+    "title_in_name",
+    "forename_initial",
+    "name_punctuation",
     "dob_missing",
     "dob_placeholder",
     "dob_swap",
     "dob_typo",
+    "dob_decade",
+    "dob_century",
     "postcode_stale",
+    "postcode_ocr",
+    "postcode_typo",
     "no_fixed_abode",
     "id_mistype",
     "twin",
 )
+# Name keying errors: a later release may correct them (the names in use are restored).
+NAME_KEYING = (
+    "name_typo",
+    "phonetic",
+    "names_swapped",
+    "name_order_reversed",
+    "junk_name",
+    "name_truncated",
+    "name_ocr",
+    "title_in_name",
+    "forename_initial",
+    "name_punctuation",
+)
+DOB_KEYING = ("dob_swap", "dob_typo", "dob_decade", "dob_century")
 # Error types a later release may correct (the record's true value is restored).
-CORRECTABLE = ("name_typo", "phonetic", "names_swapped", "junk_name", "dob_swap", "dob_typo")
+CORRECTABLE = NAME_KEYING + DOB_KEYING
 
 # --- Reoffending -----------------------------------------------------------------------
 # One-year proven reoffending rate (adults) by the sentence a case ended with: the share of

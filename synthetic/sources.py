@@ -221,10 +221,12 @@ def _d(values) -> np.ndarray:
 # --- the tables -------------------------------------------------------------------
 
 
-def magistrates(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
+def magistrates(
+    pop: Population, crim: CriminalEvents, seed: int, rates: SourceRates | None = None
+) -> SourceTable:
     table = "magistrates_defendants"
     m = crim.mags
-    rng, n, date, k = _keyed(pop, crim, m, table, seed)
+    rng, n, date, k = _keyed(pop, crim, m, table, seed, rates)
     caps = rng.random(n) < 0.7
     married = pop.surname[m.person.values] != pop.birth_surname[m.person.values]
     named, fixed = keyed_columns(
@@ -270,10 +272,12 @@ def magistrates(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable
     )
 
 
-def crown(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
+def crown(
+    pop: Population, crim: CriminalEvents, seed: int, rates: SourceRates | None = None
+) -> SourceTable:
     table = "crown_defendants"
     c = crim.crown
-    rng, n, date, k = _keyed(pop, crim, c, table, seed)
+    rng, n, date, k = _keyed(pop, crim, c, table, seed, rates)
     person = c.person.values
     company = person < 0
     # XHIBIT issues a defendant id per court centre.
@@ -335,16 +339,18 @@ def crown(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
     )
 
 
-def family(pop: Population, fam: pd.DataFrame, seed: int) -> SourceTable:
+def family(
+    pop: Population, fam: pd.DataFrame, seed: int, rates: SourceRates | None = None
+) -> SourceTable:
     table = "family_parties"
-    rates = RATES[table]
+    rates = RATES[table] if rates is None else rates
     rng, n, date, k = _keyed(pop, None, fam, table, seed, replace(rates, dob_missing=0))
     person = fam.person.values
     child = (fam.role == "Child").values
     gone = rng.random(n) < np.where(child, CHILD_DOB_MISSING, rates.dob_missing)
     k.dob = np.where(gone, NAT, k.dob).astype("datetime64[D]")
     k.fixed["dob"] = np.where(gone, NAT, k.fixed["dob"]).astype("datetime64[D]")
-    for flag in ("dob_swap", "dob_typo", "dob_placeholder"):
+    for flag in ("dob_swap", "dob_typo", "dob_decade", "dob_century", "dob_placeholder"):
         k.errors[flag] = k.errors[flag] & ~gone
     k.errors["dob_missing"] = gone
     is_person = person >= 0
@@ -434,9 +440,11 @@ def _party_name(k: Keyed, style: np.ndarray, title: np.ndarray) -> np.ndarray:
     return obj(out)
 
 
-def civil(pop: Population, civ: pd.DataFrame, seed: int) -> SourceTable:
+def civil(
+    pop: Population, civ: pd.DataFrame, seed: int, rates: SourceRates | None = None
+) -> SourceTable:
     table = "civil_parties"
-    rng, n, date, k = _keyed(pop, None, civ, table, seed)
+    rng, n, date, k = _keyed(pop, None, civ, table, seed, rates)
     person = civ.person.values
     is_person = person >= 0
     married = pop.surname[np.maximum(person, 0)] != pop.birth_surname[np.maximum(person, 0)]
@@ -491,11 +499,13 @@ def _carried(values: np.ndarray, coverage: float, rng) -> np.ndarray:
     return out
 
 
-def probation(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
+def probation(
+    pop: Population, crim: CriminalEvents, seed: int, rates: SourceRates | None = None
+) -> SourceTable:
     table = "probation_events"
-    rates = RATES[table]
+    rates = RATES[table] if rates is None else rates
     e = crim.probation
-    rng, n, date, k = _keyed(pop, crim, e, table, seed)
+    rng, n, date, k = _keyed(pop, crim, e, table, seed, rates)
     named, fixed = keyed_columns(
         k,
         {
@@ -538,10 +548,12 @@ def probation(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
     )
 
 
-def prison_journeys(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
+def prison_journeys(
+    pop: Population, crim: CriminalEvents, seed: int, rates: SourceRates | None = None
+) -> SourceTable:
     table = "prison_journeys"
     j = crim.prison
-    rng, n, date, k = _keyed(pop, crim, j, table, seed)
+    rng, n, date, k = _keyed(pop, crim, j, table, seed, rates)
     release = _d(j.release.values)
     named, fixed = keyed_columns(
         k,
@@ -621,11 +633,13 @@ def prison_aliases(pop: Population, crim: CriminalEvents, seed: int) -> SourceTa
     )
 
 
-def oasys(pop: Population, crim: CriminalEvents, seed: int) -> SourceTable:
+def oasys(
+    pop: Population, crim: CriminalEvents, seed: int, rates: SourceRates | None = None
+) -> SourceTable:
     table = "oasys_assessments"
-    rates = RATES[table]
+    rates = RATES[table] if rates is None else rates
     a = crim.oasys
-    rng, n, date, k = _keyed(pop, crim, a, table, seed)
+    rng, n, date, k = _keyed(pop, crim, a, table, seed, rates)
     sex = np.where(k.sex == 0, pop.sex[a.person.values], k.sex)
     needs = {}
     for need in OASYS_NEEDS:
