@@ -457,7 +457,7 @@ def _score(linker: Linker, names: _Names, parts: list[SplinkDataFrame]) -> Splin
 
 
 def _write_parquet(linker: Linker, sql: str, path: Path) -> None:
-    """COPY a query's rows (ordered, so a re-run writes the same bytes) to path, atomically."""
+    """COPY a query's rows to path, atomically."""
     with atomic.atomic_path(path) as tmp:
         linker._db_api._execute_sql_against_backend(f"COPY ({sql}) TO {_lit(tmp)} (FORMAT parquet)")
 
@@ -556,10 +556,11 @@ def predict_pairs(
         n_pairs = sum(_count(p) for p in parts)
         n_records = _count(records)
         with stage("incremental:write_state"):
-            order = ", ".join(_q(c) for c in names.id_cols)
+            # unordered: the next release joins these pairs, never reads them in order, and
+            # a sort of every pair's ids and vector ran out of memory at 4M records (4 GB)
             _write_parquet(
                 linker,
-                f"SELECT {names.pair_cols()} FROM ({_union(parts)}) ORDER BY {order}",
+                f"SELECT {names.pair_cols()} FROM ({_union(parts)})",
                 out_dir / STATE_PAIRS_FILE,
             )
             _write_parquet(
