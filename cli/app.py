@@ -261,3 +261,16 @@ def _print_summary(out: Console, root: Path, release: str, outcome, seconds: flo
 
 if __name__ == "__main__":
     app()
+
+
+@app.command()
+def reappearance(
+    release: str = ReleaseOption,
+    data_dir: Path | None = DataDirOption,
+) -> None:
+    """Print a synthetic drop's one-year reappearance by disposal (truth: a perfect linkage)."""
+    from synthetic.reappearance import format_reappearance
+
+    root = layout.data_dir(data_dir)
+    _check_release("--release", release)
+    print(format_reappearance(root, release))

@@ -6,12 +6,11 @@ year, counted from the sentence date, or from the prison release date for custod
 Truth gives the person, so this is what a perfect linkage would show; docs/synthetic-
 model.md section 8 quotes it against rates.REOFFENDING.
 
-    uv run python -m synthetic.reappearance --data-dir DIR --release 2024-12
+    uv run xjs reappearance --data-dir DIR --release 2024-12
 """
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import duckdb
@@ -104,15 +103,9 @@ def reappearance_by_disposal(data_dir: Path, release: str) -> list[tuple[str, in
     return duckdb.sql(sql).fetchall()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--release", required=True)
-    args = parser.parse_args()
-    print(f"{'disposal':28} {'sentences':>9} {'1y rate':>8} {'from sentence':>14}")
-    for disposal, n, rate, from_sentence in reappearance_by_disposal(args.data_dir, args.release):
-        print(f"{disposal:28} {n:9,} {rate:8.3f} {from_sentence:14.3f}")
-
-
-if __name__ == "__main__":
-    main()
+def format_reappearance(data_dir: Path, release: str) -> str:
+    """The table `xjs reappearance` prints: counts and rates only."""
+    lines = [f"{'disposal':28} {'sentences':>9} {'1y rate':>8} {'from sentence':>14}"]
+    for disposal, n, rate, from_sentence in reappearance_by_disposal(data_dir, release):
+        lines.append(f"{disposal:28} {n:9,} {rate:8.3f} {from_sentence:14.3f}")
+    return "\n".join(lines)

@@ -31,6 +31,7 @@ RELEASE = "2024-12"
         ["run", "--release", "../x"],
         ["synth", "--release", "../x", "--people", "10"],
         ["profile", "--release", "2024-1"],
+        ["reappearance", "--release", "2024-1"],
         ["backfill", "--from", "../x"],
         ["backfill", "--to", "2024-12/../../etc"],
     ],

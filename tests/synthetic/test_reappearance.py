@@ -17,10 +17,28 @@ PEOPLE, SEED, RELEASE = 20_000, 42, "2024-12"
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory):
+def drop(tmp_path_factory):
     root = tmp_path_factory.mktemp("reappearance")
     generate_drop(root, RELEASE, people=PEOPLE, seed=SEED)
-    return {row[0]: row[1:] for row in reappearance_by_disposal(root, RELEASE)}
+    return root
+
+
+@pytest.fixture(scope="module")
+def measured(drop):
+    return {row[0]: row[1:] for row in reappearance_by_disposal(drop, RELEASE)}
+
+
+def test_xjs_reappearance_prints_the_rate_per_disposal(drop, measured):
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    result = CliRunner().invoke(
+        app, ["reappearance", "--release", RELEASE, "--data-dir", str(drop)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {line[:28].strip(): line.split()[-2] for line in result.output.splitlines()[1:]}
+    assert rows == {d: f"{rate:.3f}" for d, (_, rate, _) in measured.items()}
 
 
 def _standard_error(rate: float, n: int) -> float:
