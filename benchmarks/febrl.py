@@ -22,10 +22,16 @@ its own conventions:
   tables carry them as keyed (staging quarantines them), a Parquet date column
   cannot hold them, so they are null there;
 - postcodes: FEBRL's are Australian four-digit postcodes, which the contract's
-  postcode columns (UK postcodes) cannot hold, so every postcode column is
-  null. The address goes where the contract has free-text address lines: LIBRA's
-  `address_line1` (number and street) and CaseMan's `address_line1` and
-  `address_line2` (the locality, state and Australian postcode);
+  postcode columns (UK postcodes) cannot hold as they are: staging would null
+  and quarantine every one. Each table that has a postcode column (LIBRA,
+  XHIBIT, FamilyMan, CaseMan, nDelius) gets FEBRL's postcode re-keyed in the UK
+  shape, one to one (`uk_postcode`: 2615 -> QD6 1GG), so equal postcodes stay
+  equal, a mistyped digit stays a different postcode, and FEBRL's leading digits
+  become the area (the state), outcode (two digits) and sector (three). p-NOMIS and OASys have no
+  postcode column, so their records have none. The address goes where the
+  contract has free-text address lines: LIBRA's `address_line1` (number and
+  street) and CaseMan's `address_line1` and `address_line2` (the locality,
+  state and Australian postcode);
 - identifiers: FEBRL has no PNC, CRO, prison number or ASN, so those are null.
   Where the contract requires a system key (nDelius's CRN, the per-case and
   per-booking ids), each record gets a fresh one of the right shape, never one
@@ -84,6 +90,10 @@ FEBRL_COLUMNS = (
 REC_ID = r"^rec-(\d+)-(?:org|dup-\d+)$"
 EVENTS_FROM = np.datetime64("2010-01-01")
 MIN_EVENT_AGE_DAYS = 16 * 365 + 4  # an event after the person's 16th birthday
+# uk_postcode: one letter per digit (UK inward-code letters), after Q, which begins no UK
+# postcode area.
+POSTCODE_AREA = "Q"
+POSTCODE_DIGIT_LETTERS = "ABDEFGHJLN"
 ID_PREFIX = {
     "magistrates_defendants": "LIB",
     "crown_defendants": "XHB",
@@ -176,6 +186,19 @@ def _dmy(values: np.ndarray) -> np.ndarray:
     return pd.to_datetime(values).strftime("%d/%m/%Y").to_numpy(dtype=object)
 
 
+def uk_postcode(postcode: pd.Series) -> pd.Series:
+    """FEBRL's four-digit postcode `abcd` in the UK shape `Q<A> <b> <c><D><D>` (A, D the
+    letters for a, d), e.g. 2615 -> QD6 1GG: one to one, so nothing is lost, and FEBRL's
+    hierarchy becomes the UK one: area = the first digit (the state), outcode = two
+    digits, sector = three. Null where FEBRL's is missing or not four digits."""
+    s = _s(postcode)
+    ok = s.str.fullmatch(r"\d{4}", na=False)
+    digits = s.where(ok, "0000")
+    letter = [digits.str[i].map(lambda d: POSTCODE_DIGIT_LETTERS[int(d)]) for i in (0, 3)]
+    keyed = POSTCODE_AREA + letter[0] + digits.str[1] + " " + digits.str[2] + letter[1] + letter[1]
+    return keyed.where(ok, None)
+
+
 def _event_dates(dob: pd.Series, until: np.datetime64, rng: np.random.Generator) -> np.ndarray:
     """Uniform between max(the 16th birthday, 2010-01-01) and until (datetime64[D])."""
     born = _dob_dates(dob).to_numpy(dtype="datetime64[D]")
@@ -228,7 +251,7 @@ def _magistrates(r: pd.DataFrame, ids: np.ndarray, until, rng) -> dict[str, np.n
         "date_of_birth": _blank(_dob_keyed(r["date_of_birth"], "dmy")),
         "sex": np.full(n, "NK", dtype=object),
         "address_line1": _blank(_join([r["street_number"], r["address_1"]])),
-        "postcode": _nulls(n),
+        "postcode": _blank(uk_postcode(r["postcode"])),
         "pnc_id": _nulls(n),
         "cro_number": _nulls(n),
         "ethnicity": _nulls(n),
@@ -261,7 +284,7 @@ def _crown(r: pd.DataFrame, ids: np.ndarray, until, rng) -> dict[str, np.ndarray
         "is_company": np.zeros(n, dtype=bool),
         "pnc_id": _nulls(n),
         "asn": _nulls(n),
-        "postcode": _nulls(n),
+        "postcode": _blank(uk_postcode(r["postcode"])),
         "ethnicity": _nulls(n),
         "case_type": _pick(rng, ["Trial", "Sentence", "Appeal"], n),
         "date_received": _as_dates(received),
@@ -290,7 +313,7 @@ def _family(r: pd.DataFrame, ids: np.ndarray, until, rng) -> dict[str, np.ndarra
         "surname": _blank(r["surname"]),
         "date_of_birth": _blank(_dob_keyed(r["date_of_birth"], "ymd")),
         "sex": _nulls(n),
-        "postcode": _nulls(n),
+        "postcode": _blank(uk_postcode(r["postcode"])),
         "court_code": _pick(rng, [f"FC{i:02d}" for i in range(1, 41)], n),
         "issue_date": _iso(issued),
         "final_order": np.where(rng.random(n) < 0.7, order, None),
@@ -320,7 +343,7 @@ def _civil(r: pd.DataFrame, ids: np.ndarray, until, rng) -> dict[str, np.ndarray
         "party_name": _blank(_party_name(r, rng)),
         "address_line1": _blank(_join([r["street_number"], r["address_1"]])),
         "address_line2": _blank(_join([r["address_2"], r["suburb"], locality], ", ")),
-        "postcode": _nulls(n),
+        "postcode": _blank(uk_postcode(r["postcode"])),
         "date_of_birth": _blank(_dob_keyed(r["date_of_birth"], "ymd")),
         "issue_date": _iso(issued),
         "latest_event": _pick(rng, ["Claim issued", "Judgment", "Warrant issued"], n),
@@ -348,7 +371,7 @@ def _probation(r: pd.DataFrame, ids: np.ndarray, until, rng) -> dict[str, np.nda
         "pnc_number": _nulls(n),
         "cro_number": _nulls(n),
         "noms_number": _nulls(n),
-        "postcode": _nulls(n),
+        "postcode": _blank(uk_postcode(r["postcode"])),
         "ethnicity_desc": _nulls(n),
         "referral_date": _as_dates(referral),
         "sentence_type": _pick(rng, ["Community order", "Suspended sentence", "Licence"], n),

