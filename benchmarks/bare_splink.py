@@ -113,9 +113,17 @@ def run_bare(root: Path, release_id: str, seed: int | None = None) -> dict:
                 linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
             with stages.stage(EM):
                 for rule in settings.EM_BLOCKING_RULES:
-                    linker.training.estimate_parameters_using_expectation_maximisation(
-                        rule, **training.em_options(n)
-                    )
+                    # as training does: a session that drives an m below 1e-300 is
+                    # skipped, from the parameters saved before it
+                    before = linker.misc.save_model_to_json()
+                    try:
+                        linker.training.estimate_parameters_using_expectation_maximisation(
+                            rule, **training.em_options(n)
+                        )
+                    except ValueError as err:
+                        if not training.is_underflow(err):
+                            raise
+                        linker = Linker(sdfs, before, log_level=backend.SPLINK_LOG_LEVEL)
             with stages.stage(PRIOR_FROM_SCORES):
                 model = linker.misc.save_model_to_json()
                 prior, _, _ = training.prior_from_scores(sdfs, model, n)

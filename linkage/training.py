@@ -312,7 +312,7 @@ def prior_from_scores(
             d.drop_table_from_database_and_remove_from_cache()
 
 
-def _is_underflow(err: ValueError) -> bool:
+def is_underflow(err: ValueError) -> bool:
     """Splink's refusal of an m or u that EM drove below 1e-300 (no way to ask first)."""
     return "below the minimum allowed value" in str(err)
 
@@ -431,7 +431,7 @@ def train(sdfs: Sequence[SplinkDataFrame], n_records: int, seed: int, sql_dialec
             except EMTrainingException:
                 skipped.append(Skip("em", name, "no_pairs"))
             except ValueError as err:
-                if not _is_underflow(err):
+                if not is_underflow(err):
                     raise
                 skipped.append(Skip("em", name, "did_not_converge"))
             linker = Linker(list(sdfs), before, log_level=backend.SPLINK_LOG_LEVEL)
