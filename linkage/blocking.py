@@ -116,14 +116,23 @@ def block_budget(n_records: int) -> int:
     return MAX_BLOCK_COMPARISONS_PER_RECORD * max(int(n_records), 1)
 
 
-def oversized(sdfs: Sequence[SplinkDataFrame], rules: Sequence, n_records: int) -> list[int]:
-    """Pairs in each rule's largest block where it exceeds block_budget(n_records), else 0."""
+def rules_within_budget(
+    sdfs: Sequence[SplinkDataFrame], rule_dicts: list[dict], n_records: int, sql_dialect: str
+) -> tuple[list[dict], list[tuple[dict, int]]]:
+    """The prediction rules (rule_dicts, rendered from PREDICTION_RULES in order) whose
+    largest block stays within block_budget(n_records), NO_PAIRS_RULE when none does;
+    and the others with their largest block's pairs."""
     budget = block_budget(n_records)
-    out = []
-    for rule in rules:
+    kept, dropped = [], []
+    for rule, rule_dict in zip(PREDICTION_RULES, rule_dicts, strict=True):
         pairs = largest_block_pairs(sdfs, rule)
-        out.append(pairs if pairs > budget else 0)
-    return out
+        if pairs > budget:
+            dropped.append((rule_dict, pairs))
+        else:
+            kept.append(rule_dict)
+    if dropped and not kept:
+        kept = [NO_PAIRS_RULE.get_blocking_rule(sql_dialect).as_dict()]
+    return kept, dropped
 
 
 def rule_sql(rule, sql_dialect: str) -> str:

@@ -294,21 +294,16 @@ def _scoring_settings(
 ) -> tuple[dict, list[dict]]:
     """The model for scoring this release, without the prediction rules whose largest
     block would explode (blocking.block_budget); the dropped rules for the metadata."""
-    kept, dropped = [], []
-    rule_dicts = trained["blocking_rules_to_generate_predictions"]
-    sizes = blocking.oversized(sdfs, settings.BLOCKING_RULES, n_records)
-    for rule_dict, pairs in zip(rule_dicts, sizes, strict=True):
-        if pairs:
-            dropped.append(
-                {"rule": rule_dict["blocking_rule"], "reason": "oversized_block", "pairs": pairs}
-            )
-        else:
-            kept.append(rule_dict)
+    kept, oversized = blocking.rules_within_budget(
+        sdfs, trained["blocking_rules_to_generate_predictions"], n_records, sql_dialect
+    )
+    dropped = [
+        {"rule": rule["blocking_rule"], "reason": "oversized_block", "pairs": pairs}
+        for rule, pairs in oversized
+    ]
     scoring = training.for_scoring(trained)
     if dropped:
-        scoring["blocking_rules_to_generate_predictions"] = kept or [
-            blocking.NO_PAIRS_RULE.get_blocking_rule(sql_dialect).as_dict()
-        ]
+        scoring["blocking_rules_to_generate_predictions"] = kept
     return scoring, dropped
 
 

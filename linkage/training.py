@@ -275,11 +275,9 @@ def prior_from_scores(
         if all_pairs == 0:
             return None, n, 0
         scoring = for_scoring(model)
-        rules = scoring["blocking_rules_to_generate_predictions"]
-        sizes = blocking.oversized(samples, settings.BLOCKING_RULES, n)
-        scoring["blocking_rules_to_generate_predictions"] = [
-            r for r, pairs in zip(rules, sizes, strict=True) if not pairs
-        ] or [blocking.NO_PAIRS_RULE.get_blocking_rule(model["sql_dialect"]).as_dict()]
+        scoring["blocking_rules_to_generate_predictions"], _ = blocking.rules_within_budget(
+            samples, scoring["blocking_rules_to_generate_predictions"], n, model["sql_dialect"]
+        )
         linker = Linker(samples, scoring, log_level=backend.SPLINK_LOG_LEVEL)
         predictions = linker.inference.predict(warning_mode="never")
         start = model["probability_two_random_records_match"]
