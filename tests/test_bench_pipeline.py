@@ -202,3 +202,63 @@ def test_a_killed_run_is_told_by_its_stage_and_peak_so_far():
         "peak RSS so far 10.00 GiB"
     )
     assert bench_pipeline._killed_note({}, 1) == "exit code 1 during start-up"
+
+
+class _Inference:
+    """Splink's predict as the bare run sees it: one pass runs out of memory (or not)."""
+
+    def __init__(self, one_pass_fails: bool, error=None):
+        self.calls, self.one_pass_fails, self.error = [], one_pass_fails, error
+
+    def predict(self, num_chunks_left=None, num_chunks_right=None, warning_mode=None):
+        self.calls.append(num_chunks_left)
+        if num_chunks_left is None and self.one_pass_fails:
+            raise RuntimeError("Splink failed") from self.error
+        return f"predictions in {num_chunks_left or 1}"
+
+
+class _Linker:
+    def __init__(self, inference):
+        self.inference = inference
+
+
+def _bare_predict(inference, n=1000):
+    bare_splink.stages.clear()
+    out = bare_splink._predict(_Linker(inference), n, "4GB")
+    return out, [s.name for s in bare_splink.stages.recorded()]
+
+
+def test_bare_prediction_is_one_pass_where_it_fits():
+    (predictions, chunks, failed), names = _bare_predict(_Inference(one_pass_fails=False))
+    assert (predictions, chunks, failed) == ("predictions in 1", 1, None)
+    assert names == [bare_splink.PREDICTION]
+
+
+def test_bare_prediction_chunks_only_after_one_pass_runs_out_of_memory():
+    import duckdb
+
+    inference = _Inference(one_pass_fails=True, error=duckdb.OutOfMemoryException("x"))
+    (predictions, chunks, failed), names = _bare_predict(inference, n=4_000_000)
+    assert chunks == bare_splink.predict.num_chunks(4_000_000, "4GB") > 1
+    assert inference.calls == [None, chunks] and predictions == f"predictions in {chunks}"
+    assert failed is not None and failed >= 0
+    # the failed pass is its own stage: bare Splink's sum times the pass that worked
+    assert names == [bare_splink.ONE_PASS_FAILED, bare_splink.PREDICTION]
+
+
+def test_bare_prediction_raises_any_other_error():
+    inference = _Inference(one_pass_fails=True, error=ValueError("x"))
+    with pytest.raises(RuntimeError):
+        _bare_predict(inference)
+    assert inference.calls == [None]
+
+
+def test_bare_errors_name_the_wrapped_class_not_the_message():
+    try:
+        try:
+            raise KeyError("a value")
+        except KeyError as inner:
+            raise RuntimeError("quotes a value") from inner
+    except RuntimeError as err:
+        assert bare_splink.error_name(err) == "RuntimeError (KeyError)"
+    assert bare_splink.error_name(ValueError("v")) == "ValueError"

@@ -39,10 +39,15 @@ def stage(name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        done = Stage(name, started, time.time())
-        with _lock:
-            _recorded.append(done)
-        log.info("stage %s: %.1f s", name, done.seconds)
+        record(name, started, time.time())
+
+
+def record(name: str, started: float, ended: float) -> None:
+    """Record a stage timed by the caller (one that is named only once it has ended)."""
+    done = Stage(name, started, ended)
+    with _lock:
+        _recorded.append(done)
+    log.info("stage %s: %.1f s", name, done.seconds)
 
 
 def recorded() -> list[Stage]:
