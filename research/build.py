@@ -250,6 +250,7 @@ def publish_release(root: Path, release_id: str, key: bytes) -> ReleaseSummary:
                 f"the research release failed its checks ({len(problems)} problems: "
                 f"{problems}); nothing published"
             )
+        pub.record_scan(tmp)
         folder = pub.publish(tmp, link)
     except BaseException:
         import shutil

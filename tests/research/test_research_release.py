@@ -99,7 +99,7 @@ def test_the_published_folder_is_complete_and_its_manifest_true(released):
     manifest = json.loads((folder / "manifest.json").read_text())
     listed = {f["path"] for f in manifest["files"]}
     on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    assert on_disk - listed == {"manifest.json"}
+    assert on_disk - listed == {"manifest.json", publish.SCAN_RECORD}
     for entry in manifest["files"]:
         assert hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
     assert {"README.md", "data_dictionary.md", "linkage_quality.json"} <= listed
@@ -107,6 +107,18 @@ def test_the_published_folder_is_complete_and_its_manifest_true(released):
     assert KEY not in "".join(
         p.read_text(errors="ignore") for p in folder.rglob("*") if p.is_file()
     )
+
+
+def test_the_scan_before_the_swap_holds_only_for_the_folder_as_scanned(released, tmp_path):
+    # what lets the no_direct_identifiers check skip a second scan of an unchanged folder
+    assert publish.scan_still_holds(_folder(released))
+    changed, added, unrecorded = (tmp_path / n for n in ("changed", "added", "unrecorded"))
+    for copy in (changed, added, unrecorded):
+        shutil.copytree(_folder(released), copy)
+    (changed / "README.md").write_text((changed / "README.md").read_text() + "x")
+    (added / "extra.csv").write_text("a\n")
+    (unrecorded / publish.SCAN_RECORD).unlink()
+    assert not any(publish.scan_still_holds(f) for f in (changed, added, unrecorded))
 
 
 def test_no_direct_identifier_of_the_drop_appears_anywhere(released):
