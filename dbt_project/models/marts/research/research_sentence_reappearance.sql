@@ -39,10 +39,17 @@ crown as (
         and case_type is distinct from 'Appeal'
 ),
 
-sentences as (
+criminal_courts as (
     select * from magistrates
     union all
     select * from crown
+),
+
+sentences as (
+    select
+        *,
+        sentence_type = 'Immediate custody' as is_custody
+    from criminal_courts
 ),
 
 sentenced as (
@@ -86,7 +93,6 @@ new_cases as (
 grouped as (
     select
         sentenced.*,
-        sentenced.sentence_type = 'Immediate custody' as is_custody,
         custody_journeys.person_id is not null as has_journey,
         custody_journeys.is_indeterminate,
         custody_journeys.release_date as journey_release_date
@@ -95,7 +101,7 @@ grouped as (
         on
             sentenced.person_id = custody_journeys.person_id
             and sentenced.sentence_date = custody_journeys.reception_date
-            and sentenced.sentence_type = 'Immediate custody'
+            and sentenced.is_custody
 ),
 
 at_risk as (
@@ -110,8 +116,7 @@ at_risk as (
         case
             when not is_custody then sentence_type
             -- magistrates cannot pass 12 months for one offence (6 months, 12 for several)
-            when court = 'magistrates' then 'Custody < 12 months'
-            when custodial_days < {{ custody_long_days }} then 'Custody < 12 months'
+            when court = 'magistrates' or custodial_days < {{ custody_long_days }} then 'Custody < 12 months'
             when custodial_days >= {{ custody_long_days }} then 'Custody 12 months or more'
             else 'Custody, length not recorded'
         end as sentence_group,
