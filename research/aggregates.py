@@ -79,22 +79,20 @@ def counts_tables(
         mart("repeat_users"),
         mart("jurisdiction_overlaps"),
     )
-    sentence_types = sorted(
-        t
-        for (t,) in con.execute(
-            f"select distinct sentence_type from {sentences} where sentence_type is not null"
-        ).fetchall()
+    # the sentence groups the mart defines (custody split by length)
+    sentence_groups = sorted(
+        g for (g,) in con.execute(f"select distinct sentence_group from {sentences}").fetchall()
     )
     yes_no = dict(zip((True, False), REAPPEARED, strict=True))
     for years in (1, 2):
         flag = f"reappeared_within_{years}y"
         rows = con.execute(
-            f"select sentence_type, {flag}, count(*) from {sentences} "
+            f"select sentence_group, {flag}, count(*) from {sentences} "
             f"where {flag} is not null group by all"
         ).fetchall()
         name = f"reappearance_{years}y_by_sentence"
         tables[name] = _crosstab(
-            name, [(t, yes_no[bool(f)], n) for t, f, n in rows], sentence_types, REAPPEARED
+            name, [(g, yes_no[bool(f)], n) for g, f, n in rows], sentence_groups, REAPPEARED
         )
     rows = con.execute(
         f"select has_criminal, has_family, has_civil, coalesce(sex, 'unknown'), count(*) "

@@ -34,8 +34,9 @@ docs/research-release.md in the project for the full guide.
 - `xjs_link.parquet`: which records belong to the same person (the linkage),
   at the default threshold and at a stricter and a looser one.
 - `journeys/`: each person's timeline across jurisdictions; repeat users;
-  overlaps between family or civil and criminal involvement; reappearance in
-  any court within one and two years of each sentence.
+  overlaps between family or civil and criminal involvement; for each
+  sentence, a new criminal case within one and two years of the sentence, or
+  of release for custody (the proven reoffending measure).
 - `aggregates/`: summary tables, disclosure-controlled, safe to quote.
 - `data_dictionary.md` / `.json`: every table and column, generated from the
   schemas the release was validated against.

@@ -314,8 +314,9 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
         ],
     ),
     "sentence_reappearance": (
-        "One row per sentence (magistrates' disposal on conviction or Crown Court sentence): "
-        "reappearance in any court within one and two years.",
+        "One row per sentence of the criminal courts (magistrates' disposal on conviction or "
+        "Crown Court sentence, not on appeal): a new criminal case within one and two years "
+        "of the sentence, or of release for custody.",
         [
             RECORD,
             PERSON,
@@ -326,15 +327,32 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
                 [pa.Check.isin(["magistrates", "crown"])],
                 False,
             ),
-            Col("sentence_type", "string", "Disposal or sentence.", [], False),
+            Col("sentence_type", "string", "Disposal or sentence, as recorded.", [], False),
+            Col(
+                "sentence_group",
+                "string",
+                "The sentence as the proven reoffending statistics group it: the disposal, "
+                "with immediate custody split into Custody < 12 months and Custody 12 months "
+                "or more (magistrates' custody is under 12 months; Custody, length not "
+                "recorded where the Crown Court record has no custodial days).",
+                [],
+                False,
+            ),
             month("sentence_month", "Sentence (magistrates: hearing) date"),
+            month(
+                "follow_up_start_month",
+                "Start of the follow-up: the sentence date, or for custody the release "
+                "date (p-NOMIS, else half the Crown Court sentence after the sentence date);"
+                " null when custody has no known release",
+            ),
             AGE_BAND,
             SEX,
             Col(
                 "reappeared_within_1y",
                 "boolean",
-                "A later record in any court (criminal, family or "
-                "civil) within a year; null when the release ends before the year does.",
+                "A new magistrates' court case (every criminal case starts there) within a "
+                "year of the start of the follow-up; null when the release ends before the "
+                "year does or the follow-up has no start.",
             ),
             Col("reappeared_within_2y", "boolean", "The same within two years."),
         ],
@@ -344,14 +362,15 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
 # Aggregate tables: (description, row dimension, column dimension)
 AGGREGATES: dict[str, tuple[str, str, str]] = {
     "reappearance_1y_by_sentence": (
-        "Sentences with a complete one-year follow-up, by sentence type and whether the person "
-        "reappeared in any court within a year.",
-        "sentence_type",
+        "Sentences with a complete one-year follow-up, by sentence group (custody split at "
+        "12 months) and whether the person had a new criminal case within a year of the "
+        "sentence, or of release for custody: the proven reoffending measure.",
+        "sentence_group",
         "reappeared_within_1y",
     ),
     "reappearance_2y_by_sentence": (
         "The same with a two-year follow-up.",
-        "sentence_type",
+        "sentence_group",
         "reappeared_within_2y",
     ),
     "persons_by_jurisdictions_and_sex": (

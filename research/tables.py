@@ -249,6 +249,7 @@ def journey_tables_sql(release_date: pd.Timestamp) -> dict[str, str]:
         "record_pseudonym": record,
         "person_pseudonym": person,
         "sentence_month": coarsen.month_sql("r.sentence_date"),
+        "follow_up_start_month": coarsen.month_sql("r.follow_up_start"),
         "age_band": coarsen.age_band_sql("r.date_of_birth", "r.sentence_date"),
     }
     return {

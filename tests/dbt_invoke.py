@@ -3,17 +3,20 @@ the warehouse's landing schema, `dbt <args>` on it, and reading it back."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 from dbt.cli.main import dbtRunner
 
-from contracts.landing import LANDING_TABLES
-from xjs.layout import REPO_ROOT
+from contracts.landing import LANDING_SCHEMA, LANDING_TABLES
+from contracts.xjs_link import XJS_LINK_SCHEMA
+from xjs import drops, layout
 
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+DBT_PROJECT_DIR = layout.REPO_ROOT / "dbt_project"
 RELEASE_ID = "2024-12"
 
 # The staging model of each landing table.
@@ -61,6 +64,40 @@ def write_landing(path: Path, rows: dict[str, list[dict]]) -> None:
             con.unregister("rows")
     finally:
         con.close()
+
+
+def load_drop(root: Path, warehouse: Path) -> None:
+    """A warehouse at `warehouse` with the landing schema of the RELEASE_ID drop under
+    `root`, loaded as ingest loads it."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(f"create schema {LANDING_SCHEMA}")
+        for table in LANDING_TABLES:
+            drops.load_table(con, root, RELEASE_ID, table, f"{LANDING_SCHEMA}.{table}")
+    finally:
+        con.close()
+
+
+def truth_lookup(root: Path, path: Path, alone_every: int = 0) -> None:
+    """An xjs_link lookup at `path` from the RELEASE_ID drop's truth: a perfect linkage,
+    or with every `alone_every`-th record moved to a person of its own."""
+    truth = pq.read_table(layout.truth_path(root, RELEASE_ID)).to_pylist()
+    rows = []
+    for i, row in enumerate(truth):
+        moved = alone_every and not i % alone_every
+        key = f"alone-{i}" if moved else row["person_id"]
+        person = "P" + hashlib.sha256(key.encode()).hexdigest()[:12]
+        rows.append(
+            {
+                "source_table": row["source_table"],
+                "record_id": row["record_id"],
+                "person_id": person,
+                "cluster_high": "H" + person[1:],
+                "cluster_low": "L" + person[1:],
+                "match_confidence": 1.0,
+            }
+        )
+    pq.write_table(pa.Table.from_pylist(rows, schema=XJS_LINK_SCHEMA), path)
 
 
 def query(warehouse: Path, sql: str) -> list[tuple]:

@@ -9,22 +9,14 @@ rows as the model's former query, whose candidates joined on
 
 from __future__ import annotations
 
-import hashlib
-
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
-from dbt_invoke import run_dbt
+from dbt_invoke import RELEASE_ID, load_drop, run_dbt, truth_lookup
 
-from contracts.landing import LANDING_SCHEMA, LANDING_TABLES
-from contracts.xjs_link import XJS_LINK_SCHEMA
 from synthetic import generate_drop
-from xjs import drops, layout
+from xjs import layout
 
 pytestmark = pytest.mark.slow
-
-RELEASE = "2024-12"
 
 # The candidates and ranking of the model before the equi-joins, verbatim but for the
 # relation names: the reference the new model must agree with.
@@ -85,44 +77,16 @@ left join best on crown.crown_record_id = best.crown_record_id
 """
 
 
-def _person_id(truth_person: str) -> str:
-    return "P" + hashlib.sha256(truth_person.encode()).hexdigest()[:12]
-
-
-def _disturbed_lookup(root, path) -> None:
-    """The truth's persons, with every 7th record moved to a person of its own."""
-    truth = pq.read_table(layout.truth_path(root, RELEASE)).to_pylist()
-    rows = []
-    for i, row in enumerate(truth):
-        person = _person_id(row["person_id"] if i % 7 else f"alone-{i}")
-        rows.append(
-            {
-                "source_table": row["source_table"],
-                "record_id": row["record_id"],
-                "person_id": person,
-                "cluster_high": "H" + person[1:],
-                "cluster_low": "L" + person[1:],
-                "match_confidence": 1.0,
-            }
-        )
-    pq.write_table(pa.Table.from_pylist(rows, schema=XJS_LINK_SCHEMA), path)
-
-
 @pytest.fixture(scope="module")
 def journey_warehouse(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("journey")
     root = tmp_path / "data"
-    generate_drop(root, RELEASE, people=2000, seed=5)
+    generate_drop(root, RELEASE_ID, people=2000, seed=5)
     warehouse = tmp_path / "warehouse.duckdb"
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute(f"create schema {LANDING_SCHEMA}")
-        for table in LANDING_TABLES:
-            drops.load_table(con, root, RELEASE, table, f"{LANDING_SCHEMA}.{table}")
-    finally:
-        con.close()
+    load_drop(root, warehouse)
     link = tmp_path / layout.XJS_LINK_FILE
-    _disturbed_lookup(root, link)
+    # the truth's persons, with every 7th record moved to a person of its own
+    truth_lookup(root, link, alone_every=7)
     result = run_dbt(
         ["run", "--select", "+mags_crown_journey"],
         warehouse,
