@@ -30,6 +30,7 @@ PERSON_RECORD_COLUMNS: dict[str, str] = {
     "sex": "VARCHAR",  # M, F or null
     "postcode": "VARCHAR",
     "postcode_outcode": "VARCHAR",
+    "address": "VARCHAR",  # street address key (LIBRA, CaseMan): upper A-Z 0-9, no flat
     "pnc": "VARCHAR",
     "cro": "VARCHAR",
     "noms_number": "VARCHAR",

@@ -131,12 +131,27 @@ DATE_OF_BIRTH = cl.CustomComparison(
     ],
 )
 
+# The street address is a level of the postcode comparison, not a comparison of its
+# own: one address, one postcode, so two comparisons would count the same agreement
+# twice. Its own levels are where it says more than the postcode (the same address
+# within one postcode: ~15 addresses share a postcode) or where the postcode cannot
+# speak (one side missing or keyed wrong); its term frequencies weigh "1 HIGH STREET".
 POSTCODE = cl.CustomComparison(
     output_column_name="postcode",
-    comparison_description="postcode: full, sector, outcode (term-frequency adjusted)",
+    comparison_description="address: postcode and street address, postcode full, street "
+    "address alone, postcode sector, outcode (term-frequency adjusted)",
     comparison_levels=[
-        _either_null("postcode"),
+        # an address only ever speaks for a match: sources key the lines differently,
+        # so two unequal addresses without postcodes stay neutral, as they were
+        _null(
+            '("postcode_l" IS NULL OR "postcode_r" IS NULL)'
+            f" AND NOT coalesce({_equal('address')}, FALSE)"
+        ),
+        _level(
+            f"{_equal('postcode')} AND {_equal('address')}", "exact postcode and address", "postcode"
+        ),
         _level(_equal("postcode"), "exact", "postcode"),
+        _level(_equal("address"), "same street address, postcode differs or missing", "address"),
         _level(_equal("postcode_sector"), "same sector"),
         _level(_equal("postcode_outcode"), "same outcode", "postcode_outcode"),
         ELSE,

@@ -32,6 +32,7 @@ MODEL_INPUT_COLUMNS = (
     "sex",
     "postcode",
     "postcode_outcode",
+    "address",
     "pnc",
     "cro",
     "noms_number",
@@ -93,6 +94,7 @@ def features_sql(source: str, nicknames: str = "nicknames") -> str:
         CASE WHEN length(postcode) > 2
              THEN substr(postcode, 1, length(postcode) - 2) END AS postcode_sector,
         postcode_outcode,
+        address,
         pnc, cro, noms_number, crn, asn,
         {sizes}
     FROM {source})

@@ -14,7 +14,7 @@ from splink import SettingsCreator
 
 from linkage import blocking, comparisons
 
-MODEL_VERSION = "xjs-person-v4"
+MODEL_VERSION = "xjs-person-v5"
 # model.json is a plain Splink settings file; its linker_uid carries the model version
 # and the training seed ("xjs-person-v4:seed42"), so a pinned model.json names the
 # definition it was trained under without any key Splink would reject.

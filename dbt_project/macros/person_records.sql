@@ -23,6 +23,7 @@
         ('sex', 'varchar'),
         ('postcode', 'varchar'),
         ('postcode_outcode', 'varchar'),
+        ('address', 'varchar'),
         ('pnc', 'varchar'),
         ('cro', 'varchar'),
         ('noms_number', 'varchar'),

@@ -40,6 +40,7 @@ LANDING_ROWS: dict[str, list[dict]] = {
             forename2="Paul",
             surname="O'Brien",
             pnc_id=PNC_SHORT.lower(),
+            address_line1="Flat 2b, 1 High St.",
         ),
         {
             "record_id": "m2",
@@ -127,7 +128,9 @@ LANDING_ROWS: dict[str, list[dict]] = {
         },
     ],
     "civil_parties": [
-        clean_row("civil_parties", "v1", postcode="b33 8th"),
+        clean_row(
+            "civil_parties", "v1", postcode="b33 8th", address_line1="FLAT 3", address_line2="2 Low Rd"
+        ),
         {
             "record_id": "v2",
             "claim_number": "K1",
@@ -305,6 +308,7 @@ STANDARDISED: dict[str, dict] = {
         "sex": "M",
         "postcode": "SW1A 1AA",
         "postcode_outcode": "SW1A",
+        "address": "1 HIGH ST",  # the flat dropped, punctuation a space
         "pnc": "20" + PNC_SHORT,
         "cro": CRO,
         "asn": "01ZD0300",
@@ -318,6 +322,7 @@ STANDARDISED: dict[str, dict] = {
             "date_of_birth",
             "sex",
             "postcode",
+            "address",
             "pnc",
             "cro",
             "asn",
@@ -333,6 +338,7 @@ STANDARDISED: dict[str, dict] = {
         "sex": "F",
         "pnc": PNC_LONG,
         "ethnic_group": "Black",
+        "address": None,  # XHIBIT keys no address
     },
     "family_parties:f1": {
         "first_name": "MARY",
@@ -345,12 +351,14 @@ STANDARDISED: dict[str, dict] = {
         "middle_names": "A",
         "last_name": "SMITH",
         "postcode": "B33 8TH",
+        "address": "2 LOW RD",  # the first line held only the flat
     },
     "civil_parties:v2": {
         "first_name": "JOHN",
         "middle_names": None,
         "last_name": "SMITH",
         "date_of_birth": None,  # after the release date
+        "address": None,
     },
     "probation_events:p1": {
         "date_of_birth": None,

@@ -278,8 +278,8 @@ def test_pinned_model_of_the_current_definition_is_accepted(saved_model, tmp_pat
             "comparison name level 1 (exact forename and surname)",
         ),
         (
-            lambda d: _level(d, "postcode", 2).update(tf_adjustment_column="postcode"),
-            "comparison postcode level 2 (same sector)",
+            lambda d: _level(d, "postcode", 4).update(tf_adjustment_column="postcode"),
+            "comparison postcode level 4 (same sector)",
         ),
         (
             lambda d: d["blocking_rules_to_generate_predictions"][5].update(

@@ -7,11 +7,32 @@
 
 with
 
+-- the two sources that key a street address (macros/addresses.sql)
+libra_with_address as (
+
+    select
+        *,
+        {{ address_key('address_line_1') }} as address
+
+    from {{ ref('stg_libra__defendants') }}
+
+),
+
+caseman_with_address as (
+
+    select
+        *,
+        {{ address_key('address_line_1', 'address_line_2') }} as address
+
+    from {{ ref('stg_caseman__parties') }}
+
+),
+
 magistrates as (
 
     {{ source_records(
-        'magistrates_defendants', event_date='first_hearing_date',
-        columns=['sex', 'postcode', 'postcode_outcode', 'pnc', 'cro', 'asn', 'ethnic_group'],
+        'magistrates_defendants', event_date='first_hearing_date', relation='libra_with_address',
+        columns=['sex', 'postcode', 'postcode_outcode', 'address', 'pnc', 'cro', 'asn', 'ethnic_group'],
     ) }}
 
 ),
@@ -37,8 +58,8 @@ family as (
 civil as (
 
     {{ source_records(
-        'civil_parties', event_date='issue_date',
-        columns=['postcode', 'postcode_outcode', 'party_role'],
+        'civil_parties', event_date='issue_date', relation='caseman_with_address',
+        columns=['postcode', 'postcode_outcode', 'address', 'party_role'],
     ) }}
 
 ),
