@@ -359,3 +359,9 @@ def draw_surnames(rng, group: str, people: int) -> np.ndarray:
     out[in_head] = head[rng.choice(len(head), size=n_head, p=head_p)]
     out[~in_head] = tail[rng.choice(len(tail), size=people - n_head, p=tail_p / tail_p.sum())]
     return out
+
+
+# Titles and suffixes keyed into a name field by mistake (MR JOHN, SMITH JNR).
+TITLES_MALE = ("MR", "DR")
+TITLES_FEMALE = ("MRS", "MS", "MISS", "DR")
+SUFFIXES = ("JNR", "SNR", "JR", "II")
