@@ -4,8 +4,8 @@ Prediction rules follow CPR's blocking_rules_tight: identifiers first, then
 date of birth with name prefixes or postcode, names with postcode, swapped
 names, and prison aliases. Each is an equi-join (DuckDB hashes it) and Splink
 scores the union of their pairs once. The budget is <= 50 comparisons per record
-while capturing >= 99.5% of true pairs; linkage.blocking_stats measures both
-(recall only where a drop has truth).
+while capturing >= 99.5% of true pairs; benchmarks/bench_blocking.py measures both on
+a drop with truth (and linkage.evaluation.blocking_recall on every linked release).
 """
 
 from __future__ import annotations
