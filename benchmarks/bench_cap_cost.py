@@ -42,8 +42,7 @@ def capped_out_rule(column: str) -> str:
     split = block_on(*block.split).get_blocking_rule("duckdb").blocking_rule_sql
     cap = block.cap
     return (
-        f"{keys} AND l.{column} > {cap} AND r.{column} > {cap}"
-        f" AND NOT coalesce(({split}), false)"
+        f"{keys} AND l.{column} > {cap} AND r.{column} > {cap} AND NOT coalesce(({split}), false)"
     )
 
 
