@@ -4,13 +4,14 @@ Prediction rules follow CPR's blocking_rules_tight: identifiers first, then
 date of birth with name prefixes or postcode, names with postcode, swapped
 names, and prison aliases. Each is an equi-join (DuckDB hashes it) and Splink
 scores the union of their pairs once. The budget is <= 50 comparisons per record
-while capturing >= 99.5% of true pairs; linkage.blocking_stats measures both
-(recall only where a drop has truth).
+while capturing >= 99.5% of true pairs; benchmarks/bench_blocking.py measures both on
+a drop with truth (and linkage.evaluation.blocking_recall on every linked release).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from splink import block_on
 from splink.blocking_analysis import n_largest_blocks
@@ -19,40 +20,83 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 
 LINK_TYPE = "link_and_dedupe"
 
-# Name-only rules pair every two records in a block that shares a name, so a common
-# name's pairs grow with the square of its records, and comparisons per record with the
-# release (first_name, last_name alone added 18.9 per record at 1M). Up to
-# NAME_BLOCK_CAP records a name block is scored whole; a larger one only where the
-# records also share their birth day and month (a year keyed wrong). The other rules
-# still pair its records on DOB, year of birth, postcode, outcode or an identifier, so
-# what is left unscored shares nothing but a common name: in a block of n records of
-# people with k records each, such a pair is the same person with chance about
-# (k - 1) / (n - 1), under 10% past 50 records even at k = 5. Measured at 1M
-# (benchmarks/bench_cap_cost.py, docs/linkage.md "Blocking"): the model would accept
-# 10,644 of the 121,109 true pairs left out (0.2% of all true pairs), with 1,321 false
-# ones, for 4.8M more comparisons. The block sizes are feature
-# columns (NAME_BLOCKS, counted over the whole release by linkage.features).
+# A rule keyed on a fixed key space (a date of birth, two-letter name prefixes, a birth
+# year, a common name) pairs every two records of a block, and its blocks grow with the
+# release: so do its pairs per record. Such a rule scores a block whole only up to a cap
+# of records; a larger block only where a more selective key agrees too (CAPPED_BLOCKS).
+# The split key is one the rule's own errors leave alone, and the other rules cover what
+# it adds: a true pair lost needs two independent errors no other rule catches.
+#
+# Name-only rules (forename + surname; surname + forename prefix): up to NAME_BLOCK_CAP
+# records a block is scored whole; a larger one only where the records also share their
+# birth day and month (a year keyed wrong). The other rules still pair its records on
+# DOB, year of birth, postcode, outcode or an identifier, so what is left unscored
+# shares nothing but a common name: in a block of n records of people with k records
+# each, such a pair is the same person with chance about (k - 1) / (n - 1), under 10%
+# past 50 records even at k = 5. Measured at 1M (benchmarks/bench_cap_cost.py,
+# docs/linkage.md "Blocking"): the model would accept 10,644 of the 121,109 true pairs
+# left out (0.2% of all true pairs), with 1,321 false ones, for 4.8M more comparisons.
 NAME_BLOCK_CAP = 50
-NAME_BLOCKS = {  # feature column -> the name keys whose records it counts
-    "name_block_size": ("first_name", "last_name"),
-    "surname_block_size": ("last_name", "substr(first_name, 1, 3)"),
+# DOB + surname prefix -> + full surname, DOB + forename initial -> + full forename
+# (lost: the same DOB with both names keyed wrong past their prefix, which name prefixes
+# + birth year still catch), name prefixes + birth year -> + birth month (lost: a DOB
+# error in the month with a wrong initial or surname change on DOB's rules), name prefixes
+# + outcode -> + full surname. Their blocks hold a person's own records (about 4.5 a
+# person, dozens for a prolific offender) and namesakes born the same day, so the cap
+# is below the name rules': measured in docs/linkage.md "Blocking".
+KEYED_BLOCK_CAP = 30
+
+
+@dataclass(frozen=True)
+class BlockCap:
+    """A capped rule: its keys, the keys added in blocks over the cap, the cap."""
+
+    keys: tuple[str, ...]
+    split: tuple[str, ...]
+    cap: int
+
+
+_DAY = ("month(date_of_birth)", "day(date_of_birth)")
+# feature column (the block size of each record: records sharing its keys, counted over
+# the whole release by linkage.features) -> its rule
+CAPPED_BLOCKS = {
+    "name_block_size": BlockCap(("first_name", "last_name"), _DAY, NAME_BLOCK_CAP),
+    "surname_block_size": BlockCap(("last_name", "substr(first_name, 1, 3)"), _DAY, NAME_BLOCK_CAP),
+    "dob_surname_block_size": BlockCap(
+        ("date_of_birth", "substr(last_name, 1, 2)"), ("last_name",), KEYED_BLOCK_CAP
+    ),
+    "dob_forename_block_size": BlockCap(
+        ("date_of_birth", "substr(first_name, 1, 1)"), ("first_name",), KEYED_BLOCK_CAP
+    ),
+    "prefix_outcode_block_size": BlockCap(
+        ("substr(first_name, 1, 2)", "substr(last_name, 1, 2)", "postcode_outcode"),
+        ("last_name",),
+        KEYED_BLOCK_CAP,
+    ),
+    "prefix_year_block_size": BlockCap(
+        ("substr(first_name, 1, 2)", "substr(last_name, 1, 2)", "year(date_of_birth)"),
+        ("month(date_of_birth)",),
+        KEYED_BLOCK_CAP,
+    ),
 }
 
 
-class CappedNameRule(And):
-    """A name-only rule limited to blocks of at most NAME_BLOCK_CAP records."""
+class CappedRule(And):
+    """A rule limited to blocks of at most its cap's records (CAPPED_BLOCKS)."""
+
+    def __init__(self, column: str):
+        cap = CAPPED_BLOCKS[column]
+        self.cap = cap.cap
+        small = CustomRule(f"l.{column} <= {cap.cap} AND r.{column} <= {cap.cap}")
+        super().__init__(block_on(*cap.keys), small)
 
 
-def name_only_rules(column: str) -> list:
-    """The name-only rule of a NAME_BLOCKS column, capped at NAME_BLOCK_CAP records, and
-    its split for larger blocks (an equi-join on more keys, hashed as the others are)."""
-    keys = NAME_BLOCKS[column]
-    small = CustomRule(f"l.{column} <= {NAME_BLOCK_CAP} AND r.{column} <= {NAME_BLOCK_CAP}")
-    large = CustomRule(f"l.{column} > {NAME_BLOCK_CAP} AND r.{column} > {NAME_BLOCK_CAP}")
-    return [
-        CappedNameRule(block_on(*keys), small),
-        And(block_on(*keys, "month(date_of_birth)", "day(date_of_birth)"), large),
-    ]
+def capped_rules(column: str) -> list:
+    """The rule of a CAPPED_BLOCKS column, capped, and its split for larger blocks (an
+    equi-join on more keys, hashed as the others are)."""
+    cap = CAPPED_BLOCKS[column]
+    large = CustomRule(f"l.{column} > {cap.cap} AND r.{column} > {cap.cap}")
+    return [CappedRule(column), And(block_on(*cap.keys, *cap.split), large)]
 
 
 PREDICTION_RULES = [
@@ -61,17 +105,17 @@ PREDICTION_RULES = [
     block_on("noms_number"),
     block_on("crn"),
     block_on("asn"),
-    block_on("date_of_birth", "substr(last_name, 1, 2)"),
-    block_on("date_of_birth", "substr(first_name, 1, 1)"),
+    *capped_rules("dob_surname_block_size"),
+    *capped_rules("dob_forename_block_size"),
     block_on("date_of_birth", "postcode"),
-    *name_only_rules("name_block_size"),
+    *capped_rules("name_block_size"),
     block_on("first_name", "postcode"),
     block_on("last_name", "postcode"),
-    block_on("substr(first_name, 1, 2)", "substr(last_name, 1, 2)", "postcode_outcode"),
-    block_on("substr(first_name, 1, 2)", "substr(last_name, 1, 2)", "year(date_of_birth)"),
+    *capped_rules("prefix_outcode_block_size"),
+    *capped_rules("prefix_year_block_size"),
     # surname with a forename prefix: forename typos and missing DOBs (civil, family);
     # lifts blocking recall over 99.5% on the 20k drops at +0.6 comparisons per record
-    *name_only_rules("surname_block_size"),
+    *capped_rules("surname_block_size"),
     CustomRule(
         "l.first_name = r.last_name AND l.last_name = r.first_name"
         " AND l.date_of_birth = r.date_of_birth"
@@ -147,7 +191,7 @@ def largest_block_pairs(sdfs: Sequence[SplinkDataFrame], rule) -> int:
     n_largest_blocks; only its counts are read, never the block's key values).
 
     b records sharing a symmetric key make b(b-1)/2 pairs; an asymmetric rule (swapped
-    names) counts l x r. 0: the rule admits no pair in this release. A CappedNameRule
+    names) counts l x r. 0: the rule admits no pair in this release. A CappedRule
     counts at most its cap's block.
     """
     blocks = n_largest_blocks(list(sdfs), blocking_rule=rule, link_type=LINK_TYPE, n_largest=1)
@@ -163,6 +207,6 @@ def largest_block_pairs(sdfs: Sequence[SplinkDataFrame], rule) -> int:
         return 0
     count_l, count_r = int(rows[0]["count_l"]), int(rows[0]["count_r"])
     pairs = count_l * (count_l - 1) // 2 if count_l == count_r else count_l * count_r
-    if isinstance(rule, CappedNameRule):  # its largest scored block has NAME_BLOCK_CAP records
-        pairs = min(pairs, NAME_BLOCK_CAP * (NAME_BLOCK_CAP - 1) // 2)
+    if isinstance(rule, CappedRule):  # its largest scored block has its cap's records
+        pairs = min(pairs, rule.cap * (rule.cap - 1) // 2)
     return pairs

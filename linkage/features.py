@@ -2,8 +2,8 @@
 
 Standardisation happens in dbt; this only derives model features that belong to
 the model (as in hmpps-person-match's model_cleaning): a full-name column for
-term frequencies, the postcode sector, the size of each record's name blocks
-(blocking.NAME_BLOCKS caps name-only blocking by them), and arrays that fold prison aliases in
+term frequencies, the postcode sector, the size of each record's blocks under the capped rules
+(blocking.CAPPED_BLOCKS caps those rules by them), and arrays that fold prison aliases in
 with the record's own names and date of birth (null when empty, so a missing
 value never matches). forename_arr also holds the other forenames, so a person
 who goes by a middle name still meets the alias level (as CPR's forename_std_arr)
@@ -15,7 +15,7 @@ nickname (MIKE ~ MICHAEL, one person) from a middle name shared by relatives.
 from __future__ import annotations
 
 from contracts.person_records import PERSON_RECORD_COLUMNS
-from linkage.blocking import NAME_BLOCKS
+from linkage.blocking import CAPPED_BLOCKS
 
 # Columns of int_person_records the model reads (the rest are carried for nothing).
 MODEL_INPUT_COLUMNS = (
@@ -55,12 +55,12 @@ def features_sql(source: str, nicknames: str = "nicknames") -> str:
     """SELECT producing the Splink input from a relation with int_person_records columns.
 
     nicknames: a relation (short, formal) of forename diminutives (linkage/nicknames.py).
-    The name block sizes (blocking.NAME_BLOCKS) count over every record of source, so a
+    The block sizes (blocking.CAPPED_BLOCKS) count over every record of source, so a
     WHERE appended to this SELECT filters after them.
     """
     sizes = ",\n        ".join(
-        f"count(*) OVER (PARTITION BY {', '.join(keys)}) AS {column}"
-        for column, keys in NAME_BLOCKS.items()
+        f"count(*) OVER (PARTITION BY {', '.join(cap.keys)}) AS {column}"
+        for column, cap in CAPPED_BLOCKS.items()
     )
     return f"""
     SELECT * FROM (SELECT

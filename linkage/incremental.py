@@ -67,7 +67,7 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 from splink.internals.term_frequencies import ensure_term_frequencies_for_linker
 from splink.internals.vertically_concatenate import enqueue_df_concat, enqueue_df_concat_with_tf
 
-from linkage.blocking import NAME_BLOCK_CAP, NAME_BLOCKS
+from linkage.blocking import CAPPED_BLOCKS
 from xjs import atomic
 from xjs.stages import stage
 
@@ -249,14 +249,14 @@ def fingerprint_digest(fp: dict) -> str:
 def _records(linker: Linker, names: _Names) -> SplinkDataFrame:
     """Every input record with the hash of its feature row (all model input columns).
 
-    A name block's size enters only as which side of NAME_BLOCK_CAP it is on: that is
-    all blocking reads of it, and one record more of a common name then changes no
-    other record of that name."""
+    A block size (blocking.CAPPED_BLOCKS) enters only as which side of its cap it is on:
+    that is all blocking reads of it, and one record more in a large block then changes
+    no other record of that block."""
     first = next(iter(linker._input_tables_dict.values()))
     cols = first.as_duckdbpyrelation().columns
 
     def value(c: str) -> str:
-        return f"{_q(c)} <= {NAME_BLOCK_CAP}" if c in NAME_BLOCKS else _q(c)
+        return f"{_q(c)} <= {CAPPED_BLOCKS[c].cap}" if c in CAPPED_BLOCKS else _q(c)
 
     row = ", ".join(f"{_q(c)} := {value(c)}" for c in cols)
     pipeline = CTEPipeline()

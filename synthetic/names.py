@@ -265,6 +265,102 @@ def vocab(kind: str, group: str) -> tuple[np.ndarray, np.ndarray]:
 
 NAME_GROUPS = ("british", "south_asian", "black", "east_european")
 
+# The surname tail. A fixed list makes every name block grow with the population; real
+# surnames do not: England and Wales has about 270,000 of them, a Zipf head (Smith about
+# 1.2% of people) and a long tail, and a larger sample meets more of them
+# (docs/synthetic-model.md, "Surnames", for the sources). So a group's SURNAMES are its
+# head, drawn with a fixed share, and the rest is a tail of
+# TAIL_SURNAMES_PER_PERSON names per person of the group, built from stems, joins and
+# endings of that group's names (up to all their combinations) and drawn Zipf by rank.
+# Head shares: the british one puts Smith at 1.2% of its people; east European surnames
+# are far more varied than the others (Nowak, the commonest Polish one, about 0.5%).
+SURNAME_HEAD_SHARE = {"british": 0.57, "south_asian": 0.75, "black": 0.5, "east_european": 0.15}
+TAIL_SURNAMES_PER_PERSON = 0.1
+TAIL_ORDER_SEED = 20240  # fixes the tail's order: every drop and seed ranks it the same
+SURNAME_PARTS = {  # group -> (stems, joins, endings)
+    "british": (
+        """Ash Black Brad Bram Brook Bur Cald Chad Ches Clif Cold Craw Dar Dun Elm Fair Far
+        Fen Gar Glad Gold Good Green Ham Hart Hay Hazel Her Hol Hor Kel Ken Kirk Lang Lin
+        Lock Mar Mid Mor Nor Oak Pen Pick Pres Rad Rams Red Roth Rud Sal Sand Shel Shep
+        Stan Stock Sud Sun Thorn Tre Wal War Wat Wel Wes Whit Wil Win Wood Wor Wy Al Ark
+        Bar Bel Bin Bro Cas Dal Dray Ed Fal Fos Gil Hal Ing Kil Lan Lud Man Mel Ned Ol Pel
+        Quen Ros Sel Ted Ver Yar Ack Bland Crom Dew Ever Frith Hep Lath Mox Nut Ord Pud
+        Ayl Bab Bick Bot Brig Buck Cart Chal Char Chip Clay Cot Cul Dod Dut Eg Ell Fern
+        Gos Grim Had Hath Hen Hig Hock Hum Ick Kem Kin Knot Lax Lea Ley Lit Mal Mat Mil Mus
+        New Pad Pat Pit Pol Rid Rock Row Rye Scar Shar Shaw Sib Skel Slad Sned Sop Spal
+        Staf Stow Swin Tad Thack Tod Ug Up Wad Wake Wem Wick Wig Wist Wom Wrax""",
+        "_ e en er ing s in ley ham ton by den ers ings",
+        """ton ley field worth ham by son er man ford well wood hurst stone land more dale
+        bridge cliffe combe den don ett ing kin low ridge stead thorpe wick win all ard ell
+        ey ock shaw sley bury cott hill way gate brook""",
+    ),
+    "south_asian": (
+        """Ab Ah Ak Al An Ar As Az Bak Bal Bh Ch Dh Far Gh Gul Hab Ham Haq Jab Jam Kar Kh Lat
+        Mah Maj Man Mir Moh Mukh Nad Naz Par Qad Rah Raj Ras Sab Sad Sal Sar Shah Sid Sul
+        Tah Tar Was Zah Zam Bat Dev Gan Jos Kap Mal Nar Pan Ran Sam Tha Vad Vir""",
+        "_ a i u an ar",
+        """ani ari awal bhai dar deen ee i ia iq ir ish kar khan man mi oor pal qi raj ri sh
+        tra ullah uddin wal wala zai zadeh ji nath""",
+    ),
+    "black": (
+        """Ade Ako Ama Ayo Bab Chi Dar Eme Eke Fola Ife Iwu Kof Kwa Lam Nko Obi Oke Olu Ona
+        Osa Ote Sow Tai Uche Yaw Abi Agy Ano Asa Bam Dia Ezi Fad Gyi Ibe Kan Mba Nda Nwa
+        Ogu Ojo Opo Ose Oye Tet Uzo Bro Cam Dun Fer Gor Hen Mor Rob Wal""",
+        "_ a e i o u",
+        """bayo kunle yemi nde wale ye ke fo mah ssa ah ri nta ba gu chukwu si mu jide ola
+        dele bisi ma nu tey ton son well ford""",
+    ),
+    "east_european": (
+        """Kowal Nowak Wisn Wojc Kamin Lewand Zielin Szyman Wozn Dabrow Kozl Jankow Mazur
+        Kwiat Krawcz Piotr Grabow Nowic Pawlow Michal Adamcz Dud Zaj Wieczor Jablon Krol
+        Majew Olszew Jawor Wrobl Malin Pawl Witk Walcz Step Gor Rutk Sikor Ostrow Baran
+        Szewcz Tomasz Pietrz Marcin Zalew Jakub Jasin Zawad Sadow Chmiel Wlodar Bor Czarn
+        Sawic Sokol Urban Kubi Maciej Kaczmar Popes Iones Dumitr Stoi Gheorgh Rus Munte
+        Mat Petraus Kazlaus Jankaus Vasil Berz Kaln Ozol Horv Kov Novot Svob Dvor Cern
+        Proch Kuc Ves Petr Ivan Smirn Pop Volk Kuzn""",
+        "_ o e a ow ew in",
+        """ski ska czyk wicz ak ek ik escu eanu as is ius ov ova enko uk yk a o ny iak ec
+        nik ich ic""",
+    ),
+}
+
+
+@cache
+def surname_tail(group: str) -> np.ndarray:
+    """Every tail surname of a group, in the fixed order of their rank.
+
+    Built stem + join + ending, title case, minus head names, in an order shuffled with a
+    fixed seed, so the common tail names do not all start with the same letters."""
+    stems, joins, endings = (words(part) for part in SURNAME_PARTS[group])
+    joins = [j.strip("_") for j in joins]
+    grid = np.char.add(
+        np.char.add(np.array(stems)[:, None, None], np.array(joins)[None, :, None]),
+        np.array(endings)[None, None, :],
+    ).ravel()
+    order = np.random.default_rng(TAIL_ORDER_SEED).permutation(len(grid))
+    ordered = np.char.capitalize(grid[order])
+    _, first = np.unique(ordered, return_index=True)
+    head = set(words(SURNAMES[group]))
+    ordered = [v for v in ordered[np.sort(first)].tolist() if v not in head]
+    return np.array(ordered, dtype=object)
+
+
+def draw_surnames(rng, group: str, people: int) -> np.ndarray:
+    """One surname for each of a group's people: from the head with its share, else from
+    a tail whose length grows with the people (up to every tail name)."""
+    head, head_p = vocab("surname", group)
+    tail = surname_tail(group)
+    tail = tail[: max(1, min(len(tail), round(TAIL_SURNAMES_PER_PERSON * people)))]
+    # tail ranks continue the head's, Zipf 1: the first tail names are the commonest
+    tail_p = 1.0 / (np.arange(len(tail)) + len(head) + 1.0)
+    in_head = rng.random(people) < SURNAME_HEAD_SHARE[group]
+    n_head = int(in_head.sum())
+    out = np.empty(people, dtype=object)
+    out[in_head] = head[rng.choice(len(head), size=n_head, p=head_p)]
+    out[~in_head] = tail[rng.choice(len(tail), size=people - n_head, p=tail_p / tail_p.sum())]
+    return out
+
+
 # Titles and suffixes keyed into a name field by mistake (MR JOHN, SMITH JNR).
 TITLES_MALE = ("MR", "DR")
 TITLES_FEMALE = ("MRS", "MS", "MISS", "DR")

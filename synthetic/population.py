@@ -63,11 +63,17 @@ class Population:
 
 
 def _draw_names(rng, kind: str, groups: np.ndarray) -> np.ndarray:
+    """One name of kind per person of groups; surnames with a tail that grows with the
+    group's people (names.draw_surnames)."""
     out = np.empty(len(groups), dtype=object)
     for group in names.NAME_GROUPS:
         mask = groups == group
-        values, p = names.vocab(kind, group)
-        out[mask] = values[rng.choice(len(values), size=int(mask.sum()), p=p)]
+        n = int(mask.sum())
+        if kind == "surname":
+            out[mask] = names.draw_surnames(rng, group, n)
+        else:
+            values, p = names.vocab(kind, group)
+            out[mask] = values[rng.choice(len(values), size=n, p=p)]
     return out
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import duckdb
 
-from linkage.blocking import NAME_BLOCK_CAP, NAME_BLOCKS
+from linkage.blocking import CAPPED_BLOCKS
 
 KINDS = ("unchanged", "changed", "new", "removed")
 
 
 def record_changes(con: duckdb.DuckDBPyConnection, previous: str, current: str) -> dict[str, int]:
     """Records unchanged, changed, new and removed, by unique_id, comparing whole feature
-    rows (a name block's size by which side of the cap it is on: all that blocking
+    rows (a block size by which side of its cap it is on: all that blocking
     reads of it); previous and current: tables or parenthesised queries on con."""
     columns = con.sql(f"SELECT * FROM {previous} LIMIT 0").columns
-    sides = [f"{c} <= {NAME_BLOCK_CAP} AS {c}" for c in NAME_BLOCKS if c in columns]
+    sides = [f"{c} <= {b.cap} AS {c}" for c, b in CAPPED_BLOCKS.items() if c in columns]
     select = f"SELECT * REPLACE ({', '.join(sides)})" if sides else "SELECT *"
     row = con.sql(
         f"""WITH p AS ({select} FROM {previous}), c AS ({select} FROM {current})

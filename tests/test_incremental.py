@@ -24,7 +24,7 @@ from record_changes import record_changes
 from splink import Linker
 
 from contracts.landing import LANDING_TABLES, PERSON_RECORD_TABLES
-from linkage import backend, clustering, incremental, relatives, training
+from linkage import backend, blocking, clustering, incremental, relatives, training
 from linkage.features import MODEL_INPUT_COLUMNS, features_sql
 from linkage.nicknames import nickname_rows
 from linkage.settings import THRESHOLDS
@@ -38,7 +38,7 @@ PEOPLE = 1500
 SEED = 11
 HELD_OUT = 10  # percent of the drop's records not yet in release 1
 REMOVED = 2  # percent of a release's records gone from the next
-CHANGED_KINDS = 5  # five kinds of change, 1% of the records each
+CHANGED_KINDS = 6  # six kinds of change, 1% of the records each
 PAIR_KEY = ["source_table_l", "unique_id_l", "source_table_r", "unique_id_r"]
 
 
@@ -46,18 +46,32 @@ def _bucket(salt: str) -> str:
     return f"hash(unique_id || '{salt}') % 100"
 
 
+def _anchor(base: str) -> str:
+    """The first record of base with a date of birth and a surname: 1% of the next
+    release's records take both (change kind 5), so its DOB + surname prefix block grows
+    past blocking.KEYED_BLOCK_CAP while the record itself is unchanged."""
+    return (
+        f"SELECT unique_id, date_of_birth, last_name FROM {base}"
+        " WHERE date_of_birth IS NOT NULL AND last_name IS NOT NULL ORDER BY unique_id LIMIT 1"
+    )
+
+
 def _next_release(base: str, salt: str, adds: str) -> str:
-    """SQL for a release made from `base`: ~REMOVED% gone, ~5% changed, `adds` added."""
+    """SQL for a release made from `base`: ~REMOVED% gone, ~6% changed, `adds` added."""
     cols = ", ".join(MODEL_INPUT_COLUMNS)
     b = _bucket(salt + "change")
     lag = "lag({0}) OVER (ORDER BY unique_id)"
     return f"""
     WITH kept AS (SELECT * FROM {base} WHERE {_bucket(salt + "rm")} >= {REMOVED}),
+    anchor AS ({_anchor("kept")}),
     changed AS (
         SELECT * REPLACE (
-            CASE WHEN {b} = 0 THEN last_name || 'S' ELSE last_name END AS last_name,
+            CASE WHEN {b} = 0 THEN last_name || 'S'
+                 WHEN {b} = 5 THEN (SELECT last_name FROM anchor)
+                 ELSE last_name END AS last_name,
             CASE WHEN {b} = 1 THEN {lag.format("postcode")} ELSE postcode END AS postcode,
             CASE WHEN {b} = 2 THEN date_of_birth + INTERVAL 1 DAY
+                 WHEN {b} = 5 THEN (SELECT date_of_birth FROM anchor)
                  ELSE date_of_birth END::DATE AS date_of_birth,
             CASE WHEN {b} = 3 THEN {lag.format("first_name")} ELSE first_name END AS first_name,
             CASE WHEN {b} = 4 THEN NULL ELSE pnc END AS pnc
@@ -255,6 +269,31 @@ def test_first_release_full_then_incremental(sequence, releases):
         assert counts["changed"] + counts["new"] < 0.15 * scored.records
         # most pairs reused, some found afresh by predict_between / predict_within
         assert 0.5 * scored.pairs < scored.reused_pairs < scored.pairs
+
+
+def test_a_capped_block_crosses_its_cap_under_an_unchanged_record(releases):
+    # what makes releases 2 and 3 prove a block crossing its cap: the anchor record is
+    # the same in releases 1 and 2, its block is scored whole in 1 and split in 2
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TABLE nicknames (short VARCHAR, formal VARCHAR)")
+        con.executemany("INSERT INTO nicknames VALUES (?, ?)", nickname_rows())
+        sizes, rows = [], []
+        for i, records in enumerate(releases[:2]):
+            con.register(f"records{i}", records)
+            con.execute(f"CREATE TABLE f{i} AS {features_sql(f'records{i}')}")
+        (anchor,) = con.execute(f"SELECT unique_id FROM ({_anchor('records0')})").fetchone()
+        for i in range(2):
+            size, row = con.execute(
+                f"SELECT dob_surname_block_size, f{i} FROM f{i} WHERE unique_id = ?", [anchor]
+            ).fetchone()
+            sizes.append(size)
+            rows.append({k: v for k, v in row.items() if not k.endswith("block_size")})
+    finally:
+        con.close()
+    cap = blocking.CAPPED_BLOCKS["dob_surname_block_size"].cap
+    assert sizes[0] <= cap < sizes[1]
+    assert rows[0] == rows[1]
 
 
 def test_retrained_parameters_still_reuse(sequence, releases, model, tmp_path):

@@ -206,11 +206,11 @@ def test_one_dominant_name_does_not_explode_blocking(base_records, tmp_path):
     meta = _metadata(tmp_path)["training"]
     budget = blocking.block_budget(len(records))
     assert ("em", NAME_RULE, "oversized_block") in _skips(meta)
-    # the name-only prediction rules stay: past NAME_BLOCK_CAP records they score a
-    # block only where birth day and month agree too
+    # the capped prediction rules stay: past their cap they score a block only where a
+    # more selective key agrees too
     dropped = {d["rule"] for d in meta["prediction_rules_dropped"]}
-    capped = {_rule(r) for r in settings.BLOCKING_RULES if isinstance(r, blocking.CappedNameRule)}
-    assert len(capped) == 2 and not capped & dropped
+    capped = {_rule(r) for r in settings.BLOCKING_RULES if isinstance(r, blocking.CappedRule)}
+    assert len(capped) == len(blocking.CAPPED_BLOCKS) and not capped & dropped
     assert all(d["pairs"] > budget for d in meta["prediction_rules_dropped"])
     # the dominant block alone would be ~0.6n * 0.6n / 2 pairs: far more than the budget
     assert result.comparisons < len(dominant) * (len(dominant) - 1) / 2
