@@ -45,8 +45,8 @@ NAMESAKE_CAP_WEIGHT = 9.0
 # 20k demo drop every same-surname, same-DOB pair at JW 0.8-0.88 was one person
 FORENAME_JW = 0.8
 # JW alone is no evidence of two people: one or two slips in a short name score below
-# 0.8 (SAM ~ SMA 0.56), and spelling variants keep the initial (NASREEN ~ NESRIN,
-# MICHELLE ~ MICKY). So "clearly differ" also needs more edits than this
+# 0.8 (SAM ~ SMA 0.56), and spelling variants keep the initial (SIOBHAN ~ SHIVAUN,
+# MARGARET ~ MAGGIE). So "clearly differ" also needs more edits than this
 # (Damerau-Levenshtein) and different initials, or a different sex. Measured in
 # docs/linkage.md (relatives guard): on the demo drop this frees 805 of the 1,000
 # one-person pairs the old rule held down from linking, at one two-person pair.
@@ -82,7 +82,7 @@ def forenames_differ() -> str:
     """Evidence of two people. The forenames are known, unequal, neither in the other's
     forenames or aliases, not a bare initial of the other (`J` is consistent with JOHN),
     and either far apart (JW < FORENAME_JW, more than FORENAME_EDITS edits, different
-    initials: JOHN ~ PAUL, not SAM ~ SMA or NASREEN ~ NESRIN) or of a different sex
+    initials: JOHN ~ PAUL, not SAM ~ SMA or SIOBHAN ~ SHIVAUN) or of a different sex
     where both are known (twins JOHN ~ JOAN)."""
     first = "l.first_name, r.first_name"
     far = (
