@@ -12,7 +12,8 @@ dir defaults to <data dir>/bench-quality), runs the real pipeline on it as a use
 would (`xjs run --data-dir D --release R`, a subprocess) and reads its evaluation
 (releases/<R>/linkage/evaluation.json), runs the baseline (benchmarks/baseline.py)
 on the same drop, and prints a table: family x (baseline, project) x pairwise
-precision, recall and F1 at the default threshold, then the goals of issue #12 as
+precision, recall and F1 at the default threshold (and the pairs the relatives guard
+held down, one person or two), then the goals of issue #12 as
 met or not met. A run that fails is recorded as
 `failed: <stage>: <message>`, never fixed here. The table is written as
 bench_quality.json and bench_quality.md in the bench dir.
@@ -155,6 +156,8 @@ def run_project(root: Path) -> Scores:
         return Scores(seconds=seconds, failed=_failure("evaluate", f"no {path.name}"))
     at = json.loads(path.read_text())["at_thresholds"]
     default = at["default"]["pairwise"]
+    has_truth = layout.truth_path(root, RELEASE).exists()
+    extra = {"guard": guard_flags(root)} if has_truth else {}
     return Scores(
         precision=default["precision"],
         recall=default["recall"],
@@ -163,8 +166,32 @@ def run_project(root: Path) -> Scores:
         extra={
             "threshold": at["default"]["threshold"],
             "high": {k: at["high"]["pairwise"][k] for k in ("precision", "recall", "f1")},
+            **extra,
         },
     )
+
+
+def guard_flags(root: Path) -> dict[str, int]:
+    """Pairs the relatives guard held down (linkage/relatives.py), by truth: one person
+    (`true`, recall it costs) or two (`false`, what it is for). Counts only."""
+    import duckdb
+
+    pairs = layout.linkage_file(root, RELEASE, layout.PAIRS_FILE)
+    truth = layout.truth_path(root, RELEASE)
+    con = duckdb.connect()
+    try:
+        same, different = con.execute(
+            f"""WITH t AS (SELECT source_table || ':' || record_id AS unique_id, person_id
+                           FROM read_parquet('{truth}'))
+            SELECT count(*) FILTER (WHERE tl.person_id = tr.person_id),
+                   count(*) FILTER (WHERE tl.person_id <> tr.person_id)
+            FROM read_parquet('{pairs}') p
+            JOIN t tl ON tl.unique_id = p.unique_id_l JOIN t tr ON tr.unique_id = p.unique_id_r
+            WHERE p.possible_relatives"""
+        ).fetchone()
+    finally:
+        con.close()
+    return {"true": int(same), "false": int(different)}
 
 
 def run_baseline_scores(root: Path) -> Scores:
@@ -279,17 +306,26 @@ def _cell(s: Scores) -> list[str]:
 
 
 def markdown(results: list[FamilyResult], goal_rows: list[dict], header: str) -> str:
-    lines = [header, "", "| family | records | model | precision | recall | F1 | seconds |"]
-    lines.append("|---|---:|---|---:|---:|---:|---:|")
+    lines = [
+        header,
+        "",
+        "| family | records | model | precision | recall | F1 | seconds |"
+        " held down: one person / two |",
+    ]
+    lines.append("|---|---:|---|---:|---:|---:|---:|---:|")
     for r in results:
         if r.skipped:
-            lines.append(f"| {r.family} | | {r.skipped} | | | | |")
+            lines.append(f"| {r.family} | | {r.skipped} | | | | | |")
             continue
         for name, s in (("baseline", r.baseline), ("project", r.project)):
             seconds = "" if s.seconds is None else f"{s.seconds:.0f}"
             records = "" if r.records is None else f"{r.records:,}"
+            guard = s.extra.get("guard")
+            held = "" if guard is None else f"{guard['true']:,} / {guard['false']:,}"
             lines.append(
-                f"| {r.family} | {records} | {name} | " + " | ".join(_cell(s)) + f" | {seconds} |"
+                f"| {r.family} | {records} | {name} | "
+                + " | ".join(_cell(s))
+                + f" | {seconds} | {held} |"
             )
     lines += ["", "| goal (issue #12) | family | met | measured |", "|---|---|---|---|"]
     for g in goal_rows:

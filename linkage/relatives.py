@@ -6,7 +6,9 @@ children share surname and address. Their many agreements can outweigh one
 disagreeing field. Pairs sharing no justice identifier are held down when:
 
 * twins / household (as CPR's `filter_twins_sql`, hmpps-person-match): surnames
-  agree, forenames clearly differ, and a date of birth or a postcode is shared;
+  agree, forenames clearly differ (evidence of two people that keying errors and
+  name variants do not produce: see forenames_differ), and a date of birth or a
+  postcode is shared;
   or father and son of one name at one address whose dates of birth clearly
   differ. Weight GUARDED_MATCH_WEIGHT: never linked by itself.
 * household without a date of birth: same surname and postcode, a DOB missing,
@@ -39,9 +41,16 @@ HOUSEHOLD_CAP_WEIGHT = 3.0
 # ~99.4% of the time on the demo drop (the rest: father and son of one name): enough
 # for the published person, not for cluster_high, so it is capped just below it.
 NAMESAKE_CAP_WEIGHT = 9.0
-# below this two forenames "clearly differ": typos and sound-alikes score higher; on the
+# below this two forenames may differ: typos and sound-alikes score higher; on the
 # 20k demo drop every same-surname, same-DOB pair at JW 0.8-0.88 was one person
 FORENAME_JW = 0.8
+# JW alone is no evidence of two people: one or two slips in a short name score below
+# 0.8 (SAM ~ SMA 0.56), and spelling variants keep the initial (SIOBHAN ~ SHIVAUN,
+# MARGARET ~ MAGGIE). So "clearly differ" also needs more edits than this
+# (Damerau-Levenshtein) and different initials, or a different sex. Measured in
+# docs/linkage.md (relatives guard): on the demo drop this frees 805 of the 1,000
+# one-person pairs the old rule held down from linking, at one two-person pair.
+FORENAME_EDITS = 2
 GUARD_COLUMNS = (
     "unique_id",
     "first_name",
@@ -52,6 +61,7 @@ GUARD_COLUMNS = (
     "date_of_birth",
     "dob_arr",
     "postcode",
+    "sex",
     "pnc",
     "cro",
     "noms_number",
@@ -69,14 +79,23 @@ def _shares(a: str, b: str) -> str:
 
 
 def forenames_differ() -> str:
-    """Known, unequal, not similar, neither in the other's forenames or aliases, and
-    not a bare initial of the other (`J` is consistent with JOHN, not evidence against)."""
+    """Evidence of two people. The forenames are known, unequal, neither in the other's
+    forenames or aliases, not a bare initial of the other (`J` is consistent with JOHN),
+    and either far apart (JW < FORENAME_JW, more than FORENAME_EDITS edits, different
+    initials: JOHN ~ PAUL, not SAM ~ SMA or SIOBHAN ~ SHIVAUN) or of a different sex
+    where both are known (twins JOHN ~ JOAN)."""
+    first = "l.first_name, r.first_name"
+    far = (
+        f"jaro_winkler_similarity({first}) < {FORENAME_JW}"
+        f" AND damerau_levenshtein({first}) > {FORENAME_EDITS}"
+        " AND substr(l.first_name, 1, 1) <> substr(r.first_name, 1, 1)"
+    )
     return (
         f"{_differ('l.first_name', 'r.first_name')}"
-        f" AND jaro_winkler_similarity(l.first_name, r.first_name) < {FORENAME_JW}"
         f" AND NOT {_shares('l.forename_arr', 'r.forename_arr')}"
         " AND NOT coalesce((length(l.first_name) = 1 OR length(r.first_name) = 1)"
         " AND substr(l.first_name, 1, 1) = substr(r.first_name, 1, 1), FALSE)"
+        f" AND (({far}) OR {_differ('l.sex', 'r.sex')})"
     )
 
 

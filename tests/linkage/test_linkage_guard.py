@@ -13,18 +13,27 @@ COLUMNS = (
     "unique_id VARCHAR, first_name VARCHAR, middle_names VARCHAR, last_name VARCHAR,"
     " forename_arr VARCHAR[], date_of_birth DATE, dob_arr DATE[], postcode VARCHAR,"
     " pnc VARCHAR, cro VARCHAR, noms_number VARCHAR, crn VARCHAR,"
-    " household_forenames_with_initial BIGINT, given_name_arr VARCHAR[]"
+    " household_forenames_with_initial BIGINT, given_name_arr VARCHAR[], sex VARCHAR"
 )
 
 
 def _rec(
-    uid, first, last, dob=None, postcode="AB1 2CD", middle=None, pnc=None, n_initial=1, formal=()
+    uid,
+    first,
+    last,
+    dob=None,
+    postcode="AB1 2CD",
+    middle=None,
+    pnc=None,
+    n_initial=1,
+    formal=(),
+    sex=None,
 ):
     """A guard-feature row; formal: the formal forms of a diminutive forename."""
     given = sorted({first, *formal})
     arr = sorted({*given, *(middle.split() if middle else [])})
     return (uid, first, middle, last, arr, dob, [dob] if dob else None, postcode, pnc, None, None,
-            None, n_initial, given)  # fmt: skip
+            None, n_initial, given, sex)  # fmt: skip
 
 
 def _flags(left: tuple, right: tuple) -> tuple[bool, bool]:
@@ -32,8 +41,8 @@ def _flags(left: tuple, right: tuple) -> tuple[bool, bool]:
     con = duckdb.connect()
     con.execute(f"CREATE TABLE l ({COLUMNS})")
     con.execute(f"CREATE TABLE r ({COLUMNS})")
-    con.execute(f"INSERT INTO l VALUES ({', '.join('?' * 14)})", left)
-    con.execute(f"INSERT INTO r VALUES ({', '.join('?' * 14)})", right)
+    con.execute(f"INSERT INTO l VALUES ({', '.join('?' * 15)})", left)
+    con.execute(f"INSERT INTO r VALUES ({', '.join('?' * 15)})", right)
     sql = (
         f"SELECT ({relatives.relatives_condition()}),"
         f" ({relatives.household_without_dob_condition()}) FROM l, r"
@@ -53,8 +62,32 @@ D1, D2 = dt.date(1980, 3, 4), dt.date(2004, 9, 21)
         (_rec("a", "JOHN", "SMITH", D1), _rec("b", "PAUL", "SMITH", D1), (True, False)),
         # a bare initial is consistent with the forename: not relatives
         (_rec("a", "J", "SMITH", D1), _rec("b", "JOHN", "SMITH", D1), (False, False)),
+        # twins of one sex, or of different sex with near forenames, are held down too
+        (
+            _rec("a", "JOHN", "SMITH", D1, sex="M"),
+            _rec("b", "PAUL", "SMITH", D1, sex="M"),
+            (True, False),
+        ),
+        (
+            _rec("a", "JOHN", "SMITH", D1, sex="M"),
+            _rec("b", "JOAN", "SMITH", D1, sex="F"),
+            (True, False),
+        ),
+        # ...but a near forename with no sex to tell them apart is not evidence
+        (_rec("a", "JOHN", "SMITH", D1), _rec("b", "JOAN", "SMITH", D1), (False, False)),
         # a typo (JW >= 0.8) is not a different forename
         (_rec("a", "STEVEN", "SMITH", D1), _rec("b", "STEVAN", "SMITH", D1), (False, False)),
+        # nor one slip in a short forename, though its JW is below 0.8 (0.56; 0.78)
+        (_rec("a", "SAM", "SMITH", D1), _rec("b", "SMA", "SMITH", D1), (False, False)),
+        (_rec("a", "KAI", "SMITH", D1), _rec("b", "JAI", "SMITH", D1), (False, False)),
+        # nor a spelling variant that keeps the initial (JW 0.74, five edits)
+        (_rec("a", "SIOBHAN", "SMITH", D1), _rec("b", "SHIVAUN", "SMITH", D1), (False, False)),
+        # a bare initial is consistent with either sex's forename
+        (
+            _rec("a", "J", "SMITH", D1, sex="M"),
+            _rec("b", "JOAN", "SMITH", D1, sex="F"),
+            (False, False),
+        ),
         # father and son of one name at one address, dates of birth far apart
         (_rec("a", "JOHN", "SMITH", D1), _rec("b", "JOHN", "SMITH", D2), (True, False)),
         # one keying slip in the date is not a different person
@@ -136,7 +169,7 @@ def test_namesake_without_dob(left, right, expected):
     con = duckdb.connect()
     for t, row in (("l", left), ("r", right)):
         con.execute(f"CREATE TABLE {t} ({COLUMNS})")
-        con.execute(f"INSERT INTO {t} VALUES ({', '.join('?' * 14)})", row)
+        con.execute(f"INSERT INTO {t} VALUES ({', '.join('?' * 15)})", row)
     got = con.execute(f"SELECT {relatives.namesake_without_dob_condition()} FROM l, r").fetchall()
     con.close()
     assert bool(got[0][0]) is expected
