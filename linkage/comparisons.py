@@ -148,7 +148,9 @@ POSTCODE = cl.CustomComparison(
             f" AND NOT coalesce({_equal('address')}, FALSE)"
         ),
         _level(
-            f"{_equal('postcode')} AND {_equal('address')}", "exact postcode and address", "postcode"
+            f"{_equal('postcode')} AND {_equal('address')}",
+            "exact postcode and address",
+            "postcode",
         ),
         _level(_equal("postcode"), "exact", "postcode"),
         _level(_equal("address"), "same street address, postcode differs or missing", "address"),

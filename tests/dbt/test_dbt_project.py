@@ -129,7 +129,11 @@ LANDING_ROWS: dict[str, list[dict]] = {
     ],
     "civil_parties": [
         clean_row(
-            "civil_parties", "v1", postcode="b33 8th", address_line1="FLAT 3", address_line2="2 Low Rd"
+            "civil_parties",
+            "v1",
+            postcode="b33 8th",
+            address_line1="FLAT 3",
+            address_line2="2 Low Rd",
         ),
         {
             "record_id": "v2",
