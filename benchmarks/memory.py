@@ -10,7 +10,7 @@ reported beside it as a cross-check (the kernel's own high-water marks; the
 children's is the largest single child, not a sum).
 
 The sums double-count pages shared between processes, so they err high, as the
-watchdog (memcap.sh, which sums `ps -o rss`) does.
+watchdog summing `ps -o rss` over a process group does.
 """
 
 from __future__ import annotations
