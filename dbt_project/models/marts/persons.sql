@@ -34,9 +34,11 @@ final as (
         ) > 0 as has_criminal,
         min(event_date) as first_event_date,
         max(event_date) as last_event_date,
-        mode(sex) as sex,
-        mode(date_of_birth) as date_of_birth,
-        mode(ethnic_group) as ethnic_group
+        -- the most common value; a tie goes to the first in order, not to the
+        -- thread that read it first, so a re-run is byte-identical
+        mode(sex order by sex) as sex,
+        mode(date_of_birth order by date_of_birth) as date_of_birth,
+        mode(ethnic_group order by ethnic_group) as ethnic_group
     from person_records
     group by person_id
 )
