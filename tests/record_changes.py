@@ -10,13 +10,23 @@ from linkage.blocking import CAPPED_BLOCKS
 KINDS = ("unchanged", "changed", "new", "removed")
 
 
-def record_changes(con: duckdb.DuckDBPyConnection, previous: str, current: str) -> dict[str, int]:
+def record_changes(
+    con: duckdb.DuckDBPyConnection, previous: str, current: str, block_sizes: bool = True
+) -> dict[str, int]:
     """Records unchanged, changed, new and removed, by unique_id, comparing whole feature
     rows (a block size by which side of its cap it is on: all that blocking
-    reads of it); previous and current: tables or parenthesised queries on con."""
+    reads of it); previous and current: tables or parenthesised queries on con.
+    block_sizes=False: the records' own values only (a block crossing its cap is no
+    change of the record's)."""
     columns = con.sql(f"SELECT * FROM {previous} LIMIT 0").columns
-    sides = [f"{c} <= {b.cap} AS {c}" for c, b in CAPPED_BLOCKS.items() if c in columns]
-    select = f"SELECT * REPLACE ({', '.join(sides)})" if sides else "SELECT *"
+    capped = [c for c in CAPPED_BLOCKS if c in columns]
+    if not capped:
+        select = "SELECT *"
+    elif block_sizes:
+        sides = [f"{c} <= {CAPPED_BLOCKS[c].cap} AS {c}" for c in capped]
+        select = f"SELECT * REPLACE ({', '.join(sides)})"
+    else:
+        select = f"SELECT * EXCLUDE ({', '.join(capped)})"
     row = con.sql(
         f"""WITH p AS ({select} FROM {previous}), c AS ({select} FROM {current})
         SELECT
